@@ -1,0 +1,35 @@
+"""What an index is: settings, schema, the backends (embedded qdrant-edge or a Qdrant server),
+queries and errors. The only package that imports Qdrant modules."""
+
+from indexes.authorities import AuthorityRegistry, authority_registry
+from indexes.errors import (
+    DocumentNotFoundError,
+    IndexBackendError,
+    IndexError_,
+    IndexLockedError,
+    IndexSchemaError,
+)
+from indexes.filters import SearchFilter
+from indexes.schema import DOC_TYPES, SCHEMA_VERSION, ChunkHit, ChunkRecord, DocumentRecord, SparseVector
+from indexes.settings import IndexSettings
+from indexes.store import ScrutinyIndex, open_index
+
+__all__ = [
+    "DOC_TYPES",
+    "SCHEMA_VERSION",
+    "AuthorityRegistry",
+    "ChunkHit",
+    "ChunkRecord",
+    "DocumentNotFoundError",
+    "DocumentRecord",
+    "IndexBackendError",
+    "IndexError_",
+    "IndexLockedError",
+    "IndexSchemaError",
+    "IndexSettings",
+    "ScrutinyIndex",
+    "SearchFilter",
+    "SparseVector",
+    "authority_registry",
+    "open_index",
+]

@@ -1,0 +1,155 @@
+"""The English local authorities with children's services, and how their names are written.
+
+"Medway", "Medway Council" and "medway" are one authority; the canonical name is the ONS name in
+`data/la_lookup.csv` (a copy of ../shared/corpus/ofsted-ilacs/la_lookup.csv, Open Government
+Licence). Both ingest (to label documents) and the service (to read filters) use it.
+"""
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LOOKUP_CSV = Path(__file__).parent / "data" / "la_lookup.csv"
+
+_PREFIXES = (
+    "the royal borough of ",
+    "royal borough of ",
+    "london borough of ",
+    "borough of ",
+    "city of ",
+    "county of ",
+    "the ",
+)
+_SUFFIXES = (
+    " metropolitan borough council",
+    " metropolitan district council",
+    " county borough council",
+    " county council",
+    " city council",
+    " borough council",
+    " district council",
+    " unitary authority",
+    " council",
+    " children's services",
+    " childrens services",
+)
+# Names that are also common words or places abroad: only recognised in running text with a
+# council suffix, never alone.
+_AMBIGUOUS_IN_TEXT = {"Reading", "Bury", "Sutton", "York", "Derby", "Poole", "Durham", "Halton"}
+
+
+def name_key(name: str) -> str:
+    """Lower-case, '&' -> 'and', punctuation and council prefixes/suffixes removed."""
+    key = name.lower().replace("&", " and ").replace("’", "'")
+    key = re.sub(r"[^a-z0-9' ]+", " ", key)
+    key = re.sub(r"\s+", " ", key).strip()
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _PREFIXES:
+            if key.startswith(prefix):
+                key, changed = key[len(prefix):], True
+        for suffix in _SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                key, changed = key[: -len(suffix)], True
+    return key.replace("'", "").strip()
+
+
+@dataclass(frozen=True)
+class Authority:
+    name: str
+    urn: str
+    la_code: str
+    ons_code: str
+    region: str
+    kind: str
+
+
+class AuthorityRegistry:
+    """Resolves any spelling of an authority to its canonical name.
+
+    Usage:
+        registry = authority_registry()
+        registry.normalise("Medway Council")  # -> "Medway"
+    """
+
+    def __init__(self, authorities: list[Authority], aliases: dict[str, str]):
+        self.authorities = {a.name: a for a in authorities}
+        self._by_key = aliases
+        self._by_urn = {a.urn: a.name for a in authorities if a.urn}
+        names = sorted(aliases.values(), key=len, reverse=True)
+        plain = [re.escape(n) for n in dict.fromkeys(names) if n not in _AMBIGUOUS_IN_TEXT]
+        ambiguous = [re.escape(n) for n in _AMBIGUOUS_IN_TEXT if n in self.authorities]
+        self._in_text = re.compile(
+            r"\b(" + "|".join(plain) + r")\b"
+            + r"|\b(" + "|".join(ambiguous) + r")(?= (?:Borough |City |County |Metropolitan )?Council)"
+        )
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self.authorities)
+
+    def normalise(self, name: str | None) -> str | None:
+        """The canonical name, or None when the text names no known authority."""
+        if not name:
+            return None
+        return self._by_key.get(name_key(name))
+
+    def by_urn(self, urn: str) -> str | None:
+        return self._by_urn.get(urn)
+
+    def find_in_text(self, text: str, limit_chars: int = 6000) -> str | None:
+        """The authority most often named in the opening of `text`, if any."""
+        counts: dict[str, int] = {}
+        for match in self._in_text.finditer(text[:limit_chars]):
+            canonical = self.normalise(match.group(0))
+            if canonical:
+                counts[canonical] = counts.get(canonical, 0) + 1
+        if not counts:
+            return None
+        return max(counts.items(), key=lambda item: item[1])[0]
+
+
+@lru_cache(maxsize=1)
+def authority_registry() -> AuthorityRegistry:
+    authorities: list[Authority] = []
+    aliases: dict[str, str] = {}
+    with LOOKUP_CSV.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = row["local_authority_ons_name"].strip()
+            if not name:
+                continue
+            authorities.append(
+                Authority(
+                    name=name,
+                    urn=row["urn"].strip(),
+                    la_code=row["la_code"].strip(),
+                    ons_code=row["la_code_new"].strip(),
+                    region=row["region_name"].strip(),
+                    kind=row["ons_la_type"].strip(),
+                )
+            )
+            spellings = {name, row["utla23nm"], row["ltla23nm"]}
+            spellings.update(s.strip() for s in row["also_known_as"].strip("[]").split(",") if s.strip())
+            if ", " in name:  # "Bristol, City of" -> "City of Bristol", "Bristol"
+                head, tail = name.split(", ", 1)
+                spellings.update({f"{tail} {head}", head})
+            for spelling in spellings:
+                if spelling and spelling.strip():
+                    aliases.setdefault(name_key(spelling), name)
+    # Spellings used by councils themselves that the ONS names do not carry.
+    extra = {
+        "county durham": "Durham",
+        "hull": "Kingston Upon Hull, City of",
+        "st helens": "St. Helens",
+        "southend": "Southend-on-Sea",
+        "bcp": "Bournemouth, Christchurch and Poole",
+        "rbkc": "Kensington and Chelsea",
+        "kcc": "Kent",
+    }
+    for key, name in extra.items():
+        if name in {a.name for a in authorities}:
+            aliases.setdefault(key, name)
+    return AuthorityRegistry(authorities, aliases)

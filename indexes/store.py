@@ -1,0 +1,295 @@
+"""The index: the one object ingest writes through and the service reads through."""
+
+import fcntl
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from indexes.backends.base import Backend, HybridQuery, Mode, PointData
+from indexes.errors import DocumentNotFoundError, IndexLockedError, IndexSchemaError
+from indexes.filters import SearchFilter
+from indexes.schema import (
+    SCHEMA_VERSION,
+    SPARSE_VECTOR,
+    TITLE_SPARSE_VECTOR,
+    ChunkHit,
+    ChunkRecord,
+    DocumentRecord,
+    point_id,
+)
+from indexes.settings import IndexSettings
+from indexes.sparse import Bm25Encoder, bm25_encoder
+
+logger = logging.getLogger(__name__)
+
+# Document fields returned by listings (everything but the full text).
+DOCUMENT_SUMMARY_FIELDS = [
+    "document_id", "title", "doc_type", "authority", "body", "date", "sources", "url",
+    "n_chunks", "n_pages", "content_sha256", "ofsted", "date_source", "pipeline_version",
+]
+# Chunk fields a search hit carries (the embedding header is not needed by readers).
+CHUNK_HIT_FIELDS = [
+    "document_id", "chunk_index", "text", "start", "end", "page", "page_end", "section",
+    "title", "doc_type", "authority", "body", "date", "source", "url",
+]
+MAX_SCROLL_PAGE = 1000
+
+
+class _ProcessLock:
+    """An advisory lock on the embedded index folder, naming its holder for the error message."""
+
+    def __init__(self, folder: Path, holder: dict[str, Any]):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / ".lock"
+        self._handle = self.path.open("a+")
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._handle.seek(0)
+            try:
+                current = json.loads(self._handle.read() or "{}")
+            except json.JSONDecodeError:
+                current = {}
+            self._handle.close()
+            raise IndexLockedError(str(folder), current) from None
+        self._handle.seek(0)
+        self._handle.truncate()
+        self._handle.write(json.dumps(holder))
+        self._handle.flush()
+
+    def update(self, **holder: Any) -> None:
+        current = {}
+        self._handle.seek(0)
+        try:
+            current = json.loads(self._handle.read() or "{}")
+        except json.JSONDecodeError:
+            pass
+        current.update(holder)
+        self._handle.seek(0)
+        self._handle.truncate()
+        self._handle.write(json.dumps(current))
+        self._handle.flush()
+
+    def release(self) -> None:
+        if not self._handle.closed:
+            self._handle.seek(0)
+            self._handle.truncate()
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+
+
+class ScrutinyIndex:
+    """Documents and their chunks, stored in Qdrant; search over chunks.
+
+    Usage:
+        with open_index(IndexSettings(index_path="var/index")) as index:
+            hits = index.search(dense=vector, query_text="no further action", limit=5)
+    """
+
+    def __init__(self, backend: Backend, settings: IndexSettings, lock: _ProcessLock | None = None):
+        self.backend = backend
+        self.settings = settings
+        self._lock = lock
+
+    def __enter__(self) -> "ScrutinyIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def sparse_encoder(self) -> Bm25Encoder:
+        return bm25_encoder(self.settings.bm25_avg_len)
+
+    def announce(self, **holder: Any) -> None:
+        """Record who holds the embedded index (a service records its URL here)."""
+        if self._lock is not None:
+            self._lock.update(**holder)
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def get_document(self, document_id: str, with_text: bool = True) -> dict[str, Any]:
+        fields = None if with_text else DOCUMENT_SUMMARY_FIELDS
+        found = self.backend.retrieve("documents", [point_id(f"document:{document_id}")], fields)
+        if not found:
+            raise DocumentNotFoundError(document_id)
+        return found[0]
+
+    def has_document(self, document_id: str) -> dict[str, Any] | None:
+        try:
+            return self.get_document(document_id, with_text=False)
+        except DocumentNotFoundError:
+            return None
+
+    def document_for_source(self, source: str) -> dict[str, Any] | None:
+        records, _ = self.backend.scroll("documents", SearchFilter(sources=[source]), 1, None, DOCUMENT_SUMMARY_FIELDS)
+        return records[0] if records else None
+
+    def put_document(self, document: DocumentRecord, chunks: list[ChunkRecord]) -> None:
+        """Store a document's chunks, then its record: the record is written last, so a document
+        whose record exists is complete, and an interrupted one is redone on the next run."""
+        self.backend.upsert(
+            "chunks",
+            [
+                PointData(id=c.id, payload=c.payload(), dense=c.dense, sparse={SPARSE_VECTOR: c.sparse})
+                for c in chunks
+            ],
+        )
+        title_vector = self.sparse_encoder.embed_document(document.meta.get("title") or "")
+        self.backend.upsert(
+            "documents",
+            [PointData(id=document.id, payload=document.payload(), sparse={TITLE_SPARSE_VECTOR: title_vector})],
+        )
+
+    def set_sources(self, document_id: str, sources: list[str]) -> None:
+        self.backend.set_payload("documents", point_id(f"document:{document_id}"), {"sources": sources})
+
+    def delete_document(self, document_id: str) -> None:
+        """Remove the record first, so a half-deleted document is never served as complete."""
+        self.backend.delete("documents", SearchFilter(document_ids=[document_id]))
+        self.backend.delete("chunks", SearchFilter(document_ids=[document_id]))
+
+    def remove_source(self, source: str) -> str | None:
+        """Forget one source; the document goes too when no other source holds it.
+        Returns the id of the document the source belonged to, or None if unknown."""
+        record = self.document_for_source(source)
+        if record is None:
+            return None
+        remaining = [s for s in record.get("sources", []) if s != source]
+        if remaining:
+            self.set_sources(record["document_id"], remaining)
+        else:
+            self.delete_document(record["document_id"])
+        return record["document_id"]
+
+    def list_documents(
+        self, search_filter: SearchFilter | None = None, limit: int = 50, offset: str | None = None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        return self.backend.scroll("documents", search_filter, limit, offset, DOCUMENT_SUMMARY_FIELDS)
+
+    def iter_documents(self, search_filter: SearchFilter | None = None, fields: list[str] | None = None):
+        offset = None
+        while True:
+            records, offset = self.backend.scroll("documents", search_filter, MAX_SCROLL_PAGE, offset, fields or DOCUMENT_SUMMARY_FIELDS)
+            yield from records
+            if offset is None:
+                return
+
+    def iter_chunks(self, search_filter: SearchFilter | None = None, fields: list[str] | None = None):
+        offset = None
+        while True:
+            records, offset = self.backend.scroll("chunks", search_filter, MAX_SCROLL_PAGE, offset, fields or CHUNK_HIT_FIELDS)
+            yield from records
+            if offset is None:
+                return
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(
+        self,
+        *,
+        dense: list[float] | None,
+        query_text: str | None,
+        search_filter: SearchFilter | None = None,
+        limit: int = 10,
+        mode: Mode = "hybrid",
+        prefetch_limit: int = 50,
+        weights: tuple[float, float] | None = None,
+    ) -> list[ChunkHit]:
+        """Chunks ranked by dense similarity, BM25, or both fused with reciprocal-rank fusion."""
+        if mode not in ("hybrid", "dense", "sparse"):
+            raise ValueError(f"mode must be one of hybrid, dense, sparse; got {mode!r}")
+        sparse = self.sparse_encoder.embed_query(query_text) if query_text and mode != "dense" else None
+        if sparse is not None and not sparse.indices:
+            sparse = None
+        if mode == "sparse" and sparse is None:
+            return []
+        if mode != "sparse" and dense is None:
+            raise ValueError(f"mode {mode!r} needs a dense query vector")
+        query = HybridQuery(
+            dense=dense,
+            sparse=sparse,
+            mode=mode,
+            limit=limit,
+            prefetch_limit=max(prefetch_limit, limit),
+            rrf_k=self.settings.rrf_k,
+            weights=weights,
+        )
+        return self.backend.query(query, search_filter, CHUNK_HIT_FIELDS)
+
+    def count_chunks(self, search_filter: SearchFilter | None = None) -> int:
+        return self.backend.count("chunks", search_filter)
+
+    def count_documents(self, search_filter: SearchFilter | None = None) -> int:
+        return self.backend.count("documents", search_filter)
+
+    def facet(self, key: str, search_filter: SearchFilter | None = None, limit: int = 200, collection: str = "chunks") -> list[tuple[str, int]]:
+        return self.backend.facet(collection, key, search_filter, limit)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        self.backend.flush()
+
+    def optimize(self) -> None:
+        self.backend.optimize()
+
+    def close(self) -> None:
+        try:
+            self.backend.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+
+def _check_manifest(folder: Path, settings: IndexSettings) -> None:
+    manifest = {
+        "schema_version": SCHEMA_VERSION,
+        "dimension": settings.dimension,
+        "bm25_avg_len": settings.bm25_avg_len,
+        "model": Path(settings.model).name,
+    }
+    path = folder / "index.json"
+    if path.exists():
+        stored = json.loads(path.read_text())
+        differing = {k: (stored.get(k), v) for k, v in manifest.items() if stored.get(k) != v}
+        if differing:
+            detail = ", ".join(f"{k}: index has {a!r}, settings ask for {b!r}" for k, (a, b) in differing.items())
+            raise IndexSchemaError(
+                f"the index at {folder} was built differently ({detail}); rebuild it into a new --index folder"
+            )
+    else:
+        path.write_text(json.dumps(manifest, indent=2))
+
+
+def open_index(settings: IndexSettings | None = None, *, purpose: str | None = None) -> ScrutinyIndex:
+    """Open the index the settings name: a Qdrant server if `qdrant_url` is set, else the embedded
+    engine at `index_path` (created if missing, locked to this process while open).
+
+    :raises IndexLockedError: the embedded index is open in another process.
+    :raises IndexSchemaError: the index was built with another schema, model or BM25 setting.
+    :raises IndexBackendError: the engine or server failed.
+    """
+    settings = settings or IndexSettings()
+    if settings.qdrant_url:
+        from indexes.backends.server import ServerBackend
+
+        backend = ServerBackend(settings.qdrant_url, settings.qdrant_api_key, settings.collection, settings.dimension)
+        return ScrutinyIndex(backend, settings)
+
+    from indexes.backends.edge import EdgeBackend
+
+    folder = Path(settings.index_path)
+    holder = {"pid": os.getpid(), "command": purpose or " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv[:2]))}
+    lock = _ProcessLock(folder, holder)
+    try:
+        _check_manifest(folder, settings)
+        backend = EdgeBackend(folder / settings.collection, settings.dimension)
+    except BaseException:
+        lock.release()
+        raise
+    return ScrutinyIndex(backend, settings, lock)
