@@ -81,6 +81,8 @@ class AuthorityRegistry:
         self._by_urn = {a.urn: a.name for a in authorities if a.urn}
         names = sorted(aliases.values(), key=len, reverse=True)
         plain = [re.escape(n) for n in dict.fromkeys(names) if n not in _AMBIGUOUS_IN_TEXT]
+        # Council acronyms written in capitals ("KCC") are as good as the name in running text.
+        plain += [key.upper() for key in aliases if key.isalpha() and 3 <= len(key) <= 4 and key not in {a.name.lower() for a in authorities}]
         ambiguous = [re.escape(n) for n in _AMBIGUOUS_IN_TEXT if n in self.authorities]
         self._in_text = re.compile(
             r"\b(" + "|".join(plain) + r")\b"
@@ -100,7 +102,7 @@ class AuthorityRegistry:
     def by_urn(self, urn: str) -> str | None:
         return self._by_urn.get(urn)
 
-    def find_in_text(self, text: str, limit_chars: int = 6000) -> str | None:
+    def find_in_text(self, text: str, limit_chars: int = 50000) -> str | None:
         """The authority most often named in the opening of `text`, if any."""
         counts: dict[str, int] = {}
         for match in self._in_text.finditer(text[:limit_chars]):

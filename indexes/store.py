@@ -152,11 +152,11 @@ class ScrutinyIndex:
         self.backend.delete("documents", SearchFilter(document_ids=[document_id]))
         self.backend.delete("chunks", SearchFilter(document_ids=[document_id]))
 
-    def remove_source(self, source: str) -> str | None:
-        """Forget one source; the document goes too when no other source holds it.
-        Returns the id of the document the source belonged to, or None if unknown."""
-        record = self.document_for_source(source)
-        if record is None:
+    def remove_source(self, source: str, document_id: str | None = None) -> str | None:
+        """Forget one source (of `document_id`, or of whichever document holds it); the document
+        goes too when no other source holds it. Returns the document's id, or None if unknown."""
+        record = self.has_document(document_id) if document_id else self.document_for_source(source)
+        if record is None or source not in record.get("sources", []):
             return None
         remaining = [s for s in record.get("sources", []) if s != source]
         if remaining:

@@ -1,0 +1,1 @@
+"""The `scrutiny` command line: one entry point composing ingest, service and eval."""

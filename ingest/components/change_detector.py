@@ -1,0 +1,58 @@
+from haystack import component
+from haystack.dataclasses import ByteStream
+
+from indexes import ScrutinyIndex
+from ingest.version import PIPELINE_VERSION
+
+DOCUMENT_ID_CHARS = 24  # of the SHA-256 hex digest: 96 bits, ample for a council archive
+
+
+def document_id_for(content_sha256: str) -> str:
+    return content_sha256[:DOCUMENT_ID_CHARS]
+
+
+@component
+class ChangeDetector:
+    """Sorts incoming files into new or changed (to process), unchanged (skip) and duplicates of a
+    stored or earlier file (record the extra source only). Identity is the file's content hash.
+
+    Usage:
+        detector = ChangeDetector(index=index)
+        detector.run(streams=streams)
+    """
+
+    def __init__(self, index: ScrutinyIndex):
+        """:param index: The open index to compare against."""
+        self.index = index
+
+    @component.output_types(changed=list[ByteStream], unchanged=list[dict], duplicates=list[dict])
+    def run(self, streams: list[ByteStream]):
+        """
+        :param streams: Files as read by `SourceFetcher`.
+        :returns: `changed` streams (meta gains `document_id`, `also_sources`, `replaces`),
+            `unchanged` and `duplicates` as `{"source", "document_id", "n_chunks"}` (duplicates
+            also carry `replaces`, the document the source pointed to before, if any).
+        """
+        changed: dict[str, ByteStream] = {}
+        unchanged: list[dict] = []
+        duplicates: list[dict] = []
+        for stream in streams:
+            source = stream.meta["source"]
+            document_id = document_id_for(stream.meta["content_sha256"])
+            previous = self.index.document_for_source(source)
+            replaces = previous["document_id"] if previous and previous["document_id"] != document_id else None
+            if document_id in changed:
+                changed[document_id].meta["also_sources"].append({"source": source, "replaces": replaces})
+                duplicates.append({"source": source, "document_id": document_id, "n_chunks": None, "in_run": True})
+                continue
+            stored = self.index.has_document(document_id)
+            if stored is not None and stored.get("pipeline_version") == PIPELINE_VERSION:
+                entry = {"source": source, "document_id": document_id, "n_chunks": stored.get("n_chunks", 0), "replaces": replaces}
+                if source in stored.get("sources", []):
+                    unchanged.append(entry)
+                else:
+                    duplicates.append(entry)
+                continue
+            stream.meta.update(document_id=document_id, also_sources=[], replaces=replaces)
+            changed[document_id] = stream
+        return {"changed": list(changed.values()), "unchanged": unchanged, "duplicates": duplicates}

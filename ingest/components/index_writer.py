@@ -1,0 +1,78 @@
+from haystack import Document, component
+
+from indexes import ChunkRecord, DocumentRecord, ScrutinyIndex, SparseVector
+from ingest.version import PIPELINE_VERSION
+
+DOCUMENT_META_FIELDS = (
+    "title", "doc_type", "authority", "body", "date", "date_source", "url", "n_chunks", "n_pages",
+    "pages", "content_sha256", "ofsted", "format", "file_name",
+)
+
+
+@component
+class IndexWriter:
+    """Writes documents and their embedded chunks through the index, records the extra sources of
+    duplicate files, and drops what a changed file used to be.
+
+    Usage:
+        writer = IndexWriter(index=index)
+        writer.run(documents=documents, chunks=chunks, duplicates=[])
+    """
+
+    def __init__(self, index: ScrutinyIndex):
+        """:param index: The open index to write to."""
+        self.index = index
+
+    @component.output_types(written=int, stored=list[dict])
+    def run(self, documents: list[Document], chunks: list[Document], duplicates: list[dict] | None = None):
+        """
+        :param documents: Whole documents with metadata.
+        :param chunks: Their chunks, with dense and sparse embeddings.
+        :param duplicates: Sources whose content is already stored (`ChangeDetector`).
+        :returns: `written`, the number of chunks written, and `stored`, one
+            `{"document_id", "n_chunks", "sources"}` per document written.
+        """
+        by_document: dict[str, list[Document]] = {}
+        for chunk in chunks:
+            by_document.setdefault(chunk.meta["document_id"], []).append(chunk)
+        written = 0
+        stored = []
+        for document in documents:
+            document_id = document.meta["document_id"]
+            records = [
+                ChunkRecord(
+                    document_id=document_id,
+                    chunk_index=c.meta["chunk_index"],
+                    text=c.content,
+                    start=c.meta["start"],
+                    end=c.meta["end"],
+                    dense=list(c.embedding),
+                    sparse=SparseVector(indices=list(c.sparse_embedding.indices), values=list(c.sparse_embedding.values)),
+                    meta={k: v for k, v in c.meta.items() if k not in ("document_id", "chunk_index", "start", "end")},
+                )
+                for c in by_document.get(document_id, [])
+            ]
+            existing = self.index.has_document(document_id)
+            extra = [entry["source"] for entry in document.meta.get("also_sources", [])]
+            sources = list(dict.fromkeys([document.meta["source"], *extra, *((existing or {}).get("sources", []))]))
+            meta = {k: document.meta.get(k) for k in DOCUMENT_META_FIELDS}
+            meta.update(pipeline_version=PIPELINE_VERSION, n_chunks=len(records))
+            if existing is not None:
+                # Re-processed under a new pipeline version: old chunks may not be overwritten one for one.
+                self.index.delete_document(document_id)
+            self.index.put_document(DocumentRecord(document_id, document.content, sources, meta), records)
+            written += len(records)
+            stored.append({"document_id": document_id, "n_chunks": len(records), "sources": sources})
+            for replaced in [{"source": document.meta["source"], "replaces": document.meta.get("replaces")}, *document.meta.get("also_sources", [])]:
+                if replaced.get("replaces"):
+                    self.index.remove_source(replaced["source"], replaced["replaces"])
+        for duplicate in duplicates or []:
+            if duplicate.get("in_run"):
+                continue
+            record = self.index.has_document(duplicate["document_id"])
+            if record is not None and duplicate["source"] not in record.get("sources", []):
+                self.index.set_sources(duplicate["document_id"], [*record["sources"], duplicate["source"]])
+            if duplicate.get("replaces"):
+                self.index.remove_source(duplicate["source"], duplicate["replaces"])
+        self.index.flush()
+        return {"written": written, "stored": stored}

@@ -1,0 +1,145 @@
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+from haystack import Document, component
+
+from indexes import DOC_TYPES, authority_registry
+from ingest.dates import all_dates, meeting_date, parse_date
+from ingest.ofsted import read_first_page
+
+# Kent's folder names for its committees, as the council writes them.
+BODY_NAMES = {"cabinet": "Cabinet", "full_council": "County Council", "county_council": "County Council"}
+_OFSTED_TITLE = re.compile(r"(Inspection of [^\n]{0,80}children[’']s (?:social care )?services|Inspection of services for children in need)", re.I)
+_PUBLISHERS = {"kentonline.co.uk": "KentOnline", "bbc.co.uk": "BBC News", "theguardian.com": "The Guardian"}
+
+
+def _first_line_after(text: str, marker: str) -> str | None:
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for i, line in enumerate(lines[:-1]):
+        if line.lower() == marker:
+            return lines[i + 1]
+    return None
+
+
+def _first_heading(text: str) -> str | None:
+    for line in text.split("\n"):
+        line = line.strip()
+        if 3 <= len(line.split()) <= 30:
+            return line
+    return None
+
+
+@component
+class MetadataEnricher:
+    """Fills in what each document is: type, authority (canonical name), body or publisher,
+    date, title, and for Ofsted reports the inspection dates and grades on the first page.
+
+    What a sidecar gives wins; the rest is inferred from the path, the file name and the text,
+    and `date_source` records where the date came from.
+
+    Usage:
+        enricher = MetadataEnricher()
+        enricher.run(documents=documents)
+    """
+
+    def __init__(self, default_authority: str | None = None):
+        """
+        :param default_authority: Authority for documents that name none (e.g. one council's own
+            archive); must be a known English authority.
+        :raises ValueError: if `default_authority` is not a known authority.
+        """
+        if default_authority is not None and authority_registry().normalise(default_authority) is None:
+            raise ValueError(f"default_authority {default_authority!r} is not a known English authority")
+        self.default_authority = default_authority
+
+    @component.output_types(documents=list[Document])
+    def run(self, documents: list[Document]):
+        """
+        :param documents: Converted documents (`SourceConverter`).
+        :returns: The same documents with their metadata completed and `context`, the header
+            embedded with every chunk.
+        """
+        for document in documents:
+            document.meta.update(self._infer(document))
+        return {"documents": documents}
+
+    def _infer(self, document: Document) -> dict:
+        meta = document.meta
+        text = document.content or ""
+        sidecar = meta.get("sidecar", {})
+        source = meta["source"]
+        registry = authority_registry()
+        path_lower = source.lower()
+        first_page = text[: meta["pages"][0][1]] if meta.get("pages") else text[:4000]
+
+        doc_type = sidecar.get("doc_type")
+        if doc_type not in DOC_TYPES:
+            if "ofsted" in path_lower or _OFSTED_TITLE.search(first_page) and "ofsted" in text[:20000].lower():
+                doc_type = "ofsted_report"
+            elif re.search(r"minutes", Path(source).name, re.I) or meta.get("is_moderngov") or re.search(r"^\s*MINUTES of (a|the) meeting", first_page, re.I | re.M):
+                doc_type = "minutes"
+            elif meta.get("format") == "html" or meta.get("site_name"):
+                doc_type = "news"
+            else:
+                doc_type = "report"
+
+        authority = registry.normalise(sidecar.get("authority"))
+        if authority is None and doc_type == "ofsted_report":
+            folder = Path(source).parent.name
+            urn = folder.split("_", 1)[0]
+            authority = registry.by_urn(urn) or registry.normalise(folder.split("_", 1)[-1])
+        authority = authority or registry.find_in_text(text) or self.default_authority
+
+        body = sidecar.get("body")
+        body = BODY_NAMES.get(body, body.replace("_", " ").title() if body and body.islower() else body)
+        if not body and doc_type == "ofsted_report":
+            body = "Ofsted"
+        if not body and doc_type == "news":
+            host = urlparse(meta.get("url") or "").netloc.removeprefix("www.")
+            body = meta.get("site_name") or _PUBLISHERS.get(host) or (host or None)
+
+        ofsted = None
+        if doc_type == "ofsted_report":
+            ofsted = read_first_page(first_page).as_meta()
+
+        date, date_source = sidecar.get("date"), "sidecar"
+        if not date and doc_type == "minutes":
+            date, date_source = meeting_date(text), "text"
+        if not date and sidecar.get("meeting_date"):
+            date, date_source = sidecar["meeting_date"], "meeting folder"
+        if not date and doc_type == "ofsted_report":
+            date, date_source = parse_date(Path(source).stem), "file name"
+            if not date and ofsted:
+                date, date_source = ofsted.get("inspection_end"), "inspection dates"
+        if not date and meta.get("html_date"):
+            date, date_source = parse_date(meta["html_date"]), "page metadata"
+        if not date:
+            date, date_source = parse_date(Path(source).stem), "file name"
+        if not date:
+            mentioned = all_dates(text)
+            # The latest date a paper mentions is the best text-only guess of when it was written.
+            date, date_source = (max(mentioned), "latest date in text") if mentioned else (None, None)
+
+        title = sidecar.get("title") or meta.get("html_title")
+        if not title and doc_type == "ofsted_report":
+            heading = _OFSTED_TITLE.search(first_page)
+            title = f"Ofsted: {heading.group(1) if heading else 'inspection of children’s services'}".replace("\n", " ")
+            if authority and authority.lower() not in title.lower():
+                title = f"{title} ({authority})"
+        if not title:
+            title = _first_line_after(text, "agenda item") or (Path(source).stem if meta.get("format") == "pdf" else _first_heading(text)) or Path(source).stem
+
+        url = sidecar.get("url") or meta.get("url")
+        context = " | ".join(str(part) for part in (authority, body, date, title) if part)
+        return {
+            "doc_type": doc_type,
+            "authority": authority,
+            "body": body,
+            "date": date,
+            "date_source": date_source if date else None,
+            "title": title,
+            "url": url,
+            "ofsted": ofsted,
+            "context": context,
+        }

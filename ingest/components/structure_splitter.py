@@ -1,0 +1,66 @@
+import bisect
+
+from haystack import Document, component
+
+from ingest.chunking import chunk_spans
+
+CHUNK_META_FIELDS = ("document_id", "title", "doc_type", "authority", "body", "date", "source", "url")
+
+
+@component
+class StructureSplitter:
+    """Splits each document into passages at its own structure (agenda items, question-and-answer
+    bullets, numbered paragraphs, news paragraphs) within the embedding model's window.
+
+    Each chunk's content is exactly `document.content[start:end]`.
+
+    Usage:
+        splitter = StructureSplitter(max_words=170)
+        splitter.run(documents=documents)
+    """
+
+    def __init__(self, max_words: int = 170, min_words: int = 30, news_words: int = 120):
+        """
+        :param max_words: Longest passage in words; all-MiniLM-L6-v2 reads 256 word pieces,
+            about 180 words of council prose plus the context header.
+        :param min_words: Shorter items are joined with the next one.
+        :param news_words: Target length for packed news paragraphs.
+        :raises ValueError: if the bounds are not 0 < min_words < max_words <= 230.
+        """
+        if not 0 < min_words < max_words <= 230:
+            raise ValueError(f"need 0 < min_words < max_words <= 230, got min_words={min_words}, max_words={max_words}")
+        if not 0 < news_words <= max_words:
+            raise ValueError(f"news_words must be in (0, max_words], got {news_words}")
+        self.max_words = max_words
+        self.min_words = min_words
+        self.news_words = news_words
+
+    @component.output_types(chunks=list[Document])
+    def run(self, documents: list[Document]):
+        """
+        :param documents: Documents with metadata (`MetadataEnricher`).
+        :returns: `chunks` with `start`, `end`, `page`, `page_end`, `section`, `chunk_index` and
+            the document's citation metadata.
+        """
+        chunks: list[Document] = []
+        for document in documents:
+            text = document.content or ""
+            pages = document.meta.get("pages")
+            page_starts = [p[0] for p in pages] if pages else None
+            spans = chunk_spans(text, document.meta.get("doc_type", "report"), self.max_words, self.min_words, self.news_words)
+            for index, span in enumerate(spans):
+                meta = {key: document.meta.get(key) for key in CHUNK_META_FIELDS}
+                header = document.meta.get("context", "")
+                if span.section and span.section not in header:
+                    header = f"{header} | {span.section}" if header else span.section
+                meta.update(
+                    chunk_index=index,
+                    start=span.start,
+                    end=span.end,
+                    section=span.section,
+                    page=bisect.bisect_right(page_starts, span.start) if page_starts else None,
+                    page_end=bisect.bisect_right(page_starts, span.end - 1) if page_starts else None,
+                    context=header,
+                )
+                chunks.append(Document(content=text[span.start:span.end], meta=meta))
+        return {"chunks": chunks}

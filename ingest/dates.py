@@ -1,0 +1,76 @@
+"""Dates written the way council papers and Ofsted reports write them."""
+
+import re
+from datetime import date
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})\b", re.I)
+MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)
+ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
+MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{4})\b", re.I)
+# "MINUTES of a meeting of the Cabinet held ... on Thursday, 30 January 2025"
+MEETING_HELD = re.compile(r"(?:meeting|minutes)[^.]{0,200}?\bheld\b[^.]{0,160}?\bon\s+(?:\w+day,?\s+)?(\d{1,2}(?:st|nd|rd|th)?\s+\w+,?\s+\d{4})", re.I | re.S)
+
+
+def _safe(year: int, month: int, day: int) -> str | None:
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        return None
+    return value.isoformat() if 1990 <= year <= 2100 else None
+
+
+def parse_date(text: str | None) -> str | None:
+    """The first full date in `text` as YYYY-MM-DD, or None."""
+    if not text:
+        return None
+    for pattern, order in ((ISO, "ymd"), (DAY_MONTH_YEAR, "dmy"), (MONTH_DAY_YEAR, "mdy"), (NUMERIC, "dmy_num")):
+        match = pattern.search(text)
+        if not match:
+            continue
+        if order == "ymd":
+            result = _safe(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        elif order == "dmy":
+            result = _safe(int(match.group(3)), MONTHS[match.group(2).lower().rstrip(".")], int(match.group(1)))
+        elif order == "mdy":
+            result = _safe(int(match.group(3)), MONTHS[match.group(1).lower().rstrip(".")], int(match.group(2)))
+        else:
+            year = int(match.group(3))
+            year = year + 2000 if year < 100 else year
+            result = _safe(year, int(match.group(2)), int(match.group(1)))
+        if result:
+            return result
+    return None
+
+
+def all_dates(text: str) -> list[str]:
+    """Every full date mentioned in `text`, in order of appearance."""
+    found: list[tuple[int, str]] = []
+    for match in DAY_MONTH_YEAR.finditer(text):
+        value = _safe(int(match.group(3)), MONTHS[match.group(2).lower().rstrip(".")], int(match.group(1)))
+        if value:
+            found.append((match.start(), value))
+    for match in MONTH_DAY_YEAR.finditer(text):
+        value = _safe(int(match.group(3)), MONTHS[match.group(1).lower().rstrip(".")], int(match.group(2)))
+        if value:
+            found.append((match.start(), value))
+    return [value for _, value in sorted(found)]
+
+
+def meeting_date(text: str) -> str | None:
+    """The date a set of minutes says its meeting was held on."""
+    match = MEETING_HELD.search(text[:3000])
+    return parse_date(match.group(1)) if match else None

@@ -1,0 +1,167 @@
+"""The indexing pipeline, assembled in one place, and the batch runner the CLI calls."""
+
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+from haystack import Pipeline, logging  # noqa: E402
+from haystack.utils import ComponentDevice  # noqa: E402
+from haystack_integrations.components.embedders.sentence_transformers import (  # noqa: E402
+    SentenceTransformersDocumentEmbedder,
+)
+from tqdm import tqdm  # noqa: E402
+
+from indexes import ScrutinyIndex  # noqa: E402
+from ingest.components.bm25_sparse_embedder import Bm25SparseEmbedder  # noqa: E402
+from ingest.components.change_detector import ChangeDetector  # noqa: E402
+from ingest.components.index_writer import IndexWriter  # noqa: E402
+from ingest.components.metadata_enricher import MetadataEnricher  # noqa: E402
+from ingest.components.source_converter import SourceConverter  # noqa: E402
+from ingest.components.source_fetcher import SourceFetcher  # noqa: E402
+from ingest.components.structure_splitter import StructureSplitter  # noqa: E402
+from ingest.sources import collect_sources  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+# Files per pipeline run: enough chunks per encode call to keep batching efficient, few enough
+# that an interruption loses little work.
+FILES_PER_BATCH = 16
+
+
+def build_indexing_pipeline(index: ScrutinyIndex, *, pdf_backend: str = "pdfium", embed_batch_size: int = 32) -> Pipeline:
+    """Sources -> documents -> chunks -> dense and sparse vectors -> index. Not warmed up."""
+    pipeline = Pipeline()
+    pipeline.add_component("fetcher", SourceFetcher())
+    pipeline.add_component("detector", ChangeDetector(index=index))
+    pipeline.add_component("converter", SourceConverter(pdf_backend=pdf_backend))
+    pipeline.add_component("enricher", MetadataEnricher())
+    pipeline.add_component("splitter", StructureSplitter())
+    pipeline.add_component(
+        "dense",
+        SentenceTransformersDocumentEmbedder(
+            model=index.settings.model,
+            device=ComponentDevice.from_str("cpu"),
+            meta_fields_to_embed=["context"],
+            normalize_embeddings=True,
+            batch_size=embed_batch_size,
+            progress_bar=False,
+            local_files_only=True,
+        ),
+    )
+    pipeline.add_component("sparse", Bm25SparseEmbedder(avg_len=index.settings.bm25_avg_len))
+    pipeline.add_component("writer", IndexWriter(index=index))
+
+    # Files that are new or changed go on to conversion; the rest stop at the detector.
+    pipeline.connect("fetcher.streams", "detector.streams")
+    pipeline.connect("detector.changed", "converter.streams")
+    pipeline.connect("detector.duplicates", "writer.duplicates")
+    # Whole documents feed both the splitter and, for their records, the writer.
+    pipeline.connect("converter.documents", "enricher.documents")
+    pipeline.connect("enricher.documents", "splitter.documents")
+    pipeline.connect("enricher.documents", "writer.documents")
+    # Chunks: dense vector, then BM25 vector, then storage.
+    pipeline.connect("splitter.chunks", "dense.documents")
+    pipeline.connect("dense.documents", "sparse.documents")
+    pipeline.connect("sparse.documents", "writer.chunks")
+    return pipeline
+
+
+@dataclass
+class IngestSummary:
+    documents: int = 0
+    chunks: int = 0
+    written: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    failed: list[dict] = field(default_factory=list)
+    skipped: int = 0
+    deleted: int = 0
+    seconds: float = 0.0
+    chunks_per_second: float = 0.0
+    interrupted: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def line(self) -> str:
+        return (
+            f"{self.documents} documents, {self.chunks} chunks ({self.written} written), "
+            f"{self.unchanged} unchanged, {self.duplicates} duplicates, {len(self.failed)} failed"
+            + (f", {self.skipped} other files skipped" if self.skipped else "")
+            + (f", {self.deleted} sources deleted" if self.deleted else "")
+            + f" in {self.seconds:.1f} s ({self.chunks_per_second:.1f} chunks/s)"
+            + (" - INTERRUPTED, run again to finish" if self.interrupted else "")
+        )
+
+
+def run_ingest(
+    arguments: list[str],
+    index: ScrutinyIndex,
+    *,
+    show_progress: bool = True,
+    files_per_batch: int = FILES_PER_BATCH,
+    pdf_backend: str = "pdfium",
+) -> IngestSummary:
+    """Ingest files, folders and URLs into `index`, batch by batch. A KeyboardInterrupt stops
+    after flushing what was written; every stored document is complete, so a re-run finishes."""
+    started = time.perf_counter()
+    collected = collect_sources(arguments)
+    summary = IngestSummary(failed=list(collected.failed), skipped=collected.skipped)
+    chunk_counts: dict[str, int] = {}
+    pipeline = build_indexing_pipeline(index, pdf_backend=pdf_backend)
+    pipeline.warm_up()
+    sources = collected.sources
+    bar = tqdm(total=len(sources), unit="file", disable=not show_progress, dynamic_ncols=True)
+    try:
+        for first in range(0, len(sources), files_per_batch):
+            batch = sources[first : first + files_per_batch]
+            result = pipeline.run(
+                {"fetcher": {"sources": [s.source for s in batch], "sidecars": {s.source: s.sidecar for s in batch}}},
+                include_outputs_from={"detector", "converter", "writer", "fetcher"},
+            )
+            summary.failed += result["fetcher"]["failed"] + result["converter"]["failed"]
+            for entry in result["detector"]["unchanged"]:
+                summary.unchanged += 1
+                chunk_counts[entry["document_id"]] = entry["n_chunks"]
+            for entry in result["detector"]["duplicates"]:
+                summary.duplicates += 1
+                if entry["n_chunks"] is not None:
+                    chunk_counts.setdefault(entry["document_id"], entry["n_chunks"])
+            for entry in result["writer"]["stored"]:
+                chunk_counts[entry["document_id"]] = entry["n_chunks"]
+            summary.written += result["writer"]["written"]
+            bar.update(len(batch))
+            bar.set_postfix(chunks=summary.written, failed=len(summary.failed))
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        bar.close()
+        index.flush()
+    if not summary.interrupted and summary.written:
+        index.optimize()
+    summary.documents = len(chunk_counts)
+    summary.chunks = sum(chunk_counts.values())
+    summary.seconds = round(time.perf_counter() - started, 2)
+    summary.chunks_per_second = round(summary.written / summary.seconds, 2) if summary.seconds else 0.0
+    return summary
+
+
+def delete_sources(arguments: list[str], index: ScrutinyIndex) -> IngestSummary:
+    """Forget each named file or URL; a document goes when none of its sources remain."""
+    started = time.perf_counter()
+    summary = IngestSummary()
+    for argument in arguments:
+        source = argument if argument.startswith(("http://", "https://")) else str(Path(argument).expanduser().resolve())
+        if index.remove_source(source) is None:
+            summary.failed.append({"source": argument, "reason": "not in the index"})
+        else:
+            summary.deleted += 1
+    index.flush()
+    summary.seconds = round(time.perf_counter() - started, 2)
+    return summary
