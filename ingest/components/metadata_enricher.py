@@ -75,10 +75,17 @@ class MetadataEnricher:
 
         doc_type = sidecar.get("doc_type")
         if doc_type not in DOC_TYPES:
-            if "ofsted" in path_lower or _OFSTED_TITLE.search(first_page) and "ofsted" in text[:20000].lower():
-                doc_type = "ofsted_report"
-            elif re.search(r"minutes", Path(source).name, re.I) or meta.get("is_moderngov") or re.search(r"^\s*MINUTES of (a|the) meeting", first_page, re.I | re.M):
+            is_minutes = (
+                re.search(r"minutes", Path(source).name, re.I)
+                or meta.get("is_moderngov")
+                or re.search(r"^\s*(MINUTES of (a|the) meeting|Minutes:)", first_page, re.I | re.M)
+            )
+            # An Ofsted report opens with its title and the inspection dates.
+            is_ofsted = _OFSTED_TITLE.search(first_page) and re.search(r"Inspection dates?:", first_page)
+            if is_minutes:
                 doc_type = "minutes"
+            elif is_ofsted or "ofsted" in path_lower:
+                doc_type = "ofsted_report"
             elif meta.get("format") == "html" or meta.get("site_name"):
                 doc_type = "news"
             else:

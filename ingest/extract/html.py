@@ -45,8 +45,10 @@ def _moderngov_text(tree) -> tuple[str, str | None]:
         if text:
             prefix = "· " if element.tag == "li" else ""
             blocks.append(prefix + text)
-    title_nodes = root.xpath(".//h1|.//h2[contains(@class,'mgSubTitle')]|.//*[contains(@class,'mgSubTitleTxt')]")
-    title = _block_text(title_nodes[0]) if title_nodes else None
+    # The item title is the sub-title; the main title is often just "Agenda item".
+    candidates = root.xpath(".//*[contains(@class,'mgSubTitleTxt')]") + root.xpath(".//h2") + root.xpath(".//h1")
+    titles = [_block_text(node) for node in candidates if _block_text(node).lower() not in ("agenda item", "")]
+    title = titles[0] if titles else None
     return "\n\n".join(blocks), title
 
 

@@ -1,0 +1,34 @@
+# Set-up and everyday commands. `make demo` and `make test` are the README's two commands.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-fast serve bench-ingest bench-latency eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	# torch first, pinned: 2.13.0 is the CPU build on this machine's disk (an unpinned torch is a multi-GB CUDA build).
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Index the bundled sample corpus and answer a sample question.
+demo: $(STAMP)
+	$(BIN)/scrutiny ingest sample --index var/sample-index
+	$(BIN)/scrutiny ask "What did the director promise on NFA rates?" --index var/sample-index
+
+## The test suite (what CI runs).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+serve: $(STAMP)
+	$(BIN)/scrutiny serve --index var/sample-index
+
+clean:
+	rm -rf var/sample-index .pytest_cache

@@ -1,0 +1,113 @@
+"""What is inferred about a document: dates, Ofsted first-page facts, authority, type, title."""
+
+import csv
+
+import pytest
+from haystack import Document
+
+from ingest.components.metadata_enricher import MetadataEnricher
+from ingest.dates import meeting_date, parse_date
+from ingest.extract.pdf import extract_pdf_pages
+from ingest.ofsted import read_first_page
+from tests.conftest import SAMPLE
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("children's services inspection - 27 august 2019.pdf", "2019-08-27"),
+        ("held on Thursday, 30 January 2025.", "2025-01-30"),
+        ("Tuesday, December 3, 2019", "2019-12-03"),
+        ("9th January 2025", "2025-01-09"),
+        ("31 February 2020", None),
+        ("no date here", None),
+    ],
+)
+def test_dates_as_councils_write_them(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_minutes_say_when_their_meeting_was_held():
+    text = "MINUTES of a meeting of the Cabinet held in the Council Chamber, Sessions House, County Hall, Maidstone on Thursday, 30 January 2025."
+    assert meeting_date(text) == "2025-01-30"
+
+
+def test_ofsted_first_page_facts_for_medway_2019():
+    page = extract_pdf_pages((SAMPLE / "ofsted" / "80522_medway" / "children's services inspection - 27 august 2019.pdf").read_bytes())[0]
+    facts = read_first_page(page)
+    assert facts.inspection_start == "2019-07-15"
+    assert facts.inspection_end == "2019-07-26"
+    assert facts.lead_inspector == "Brenda McLaughlin"
+    assert facts.grades == {
+        "impact_of_leaders": "inadequate",
+        "help_and_protection": "inadequate",
+        "in_care": "requires improvement",
+        "overall_effectiveness": "inadequate",
+    }
+
+
+@pytest.mark.shared
+def test_ofsted_grades_agree_with_the_published_judgements(shared_corpus):
+    """Every report in the sample folders against the CSV (the answer key, never an input)."""
+    rows = list(csv.DictReader((shared_corpus / "ofsted-ilacs" / "ofsted_csc_ilacs_history.csv").open(encoding="utf-8")))
+    columns = {
+        "overall_effectiveness": "overall_effectiveness_grade",
+        "impact_of_leaders": "impact_of_leaders_grade",
+        "help_and_protection": "help_and_protection_grade",
+        "in_care": "in_care_grade",
+        "care_leavers": "care_leavers_grade",
+    }
+    grades_checked = agreed = 0
+    for row in rows:
+        if row["local_authority"] not in ("medway", "west berkshire", "kent", "norfolk"):
+            continue
+        path = next((shared_corpus / "ofsted-ilacs" / "reports").glob(f"{row['urn']}_*")) / row["pdf_filename"]
+        facts = read_first_page(extract_pdf_pages(path.read_bytes())[0])
+        for key, column in columns.items():
+            if row[column] in ("outstanding", "good", "requires improvement", "inadequate"):
+                grades_checked += 1
+                agreed += facts.grades.get(key) == row[column]
+    assert grades_checked >= 20
+    assert agreed / grades_checked >= 0.98
+
+
+def enrich(text: str, source: str, sidecar: dict | None = None, **meta) -> dict:
+    document = Document(content=text, meta={"source": source, "sidecar": sidecar or {}, "format": "text", **meta})
+    return MetadataEnricher().run(documents=[document])["documents"][0].meta
+
+
+def test_seed_metadata_comes_from_the_manifest_and_the_text():
+    text = (SAMPLE / "seeds" / "001_3c732ac89b803ef9.txt").read_text()
+    meta = enrich(text, "/x/001.txt", {"doc_type": "minutes", "authority": "Kent County Council", "title": "Action Plans arising from Ofsted inspection"})
+    assert meta["authority"] == "Kent"
+    assert meta["doc_type"] == "minutes"
+    assert meta["title"] == "Action Plans arising from Ofsted inspection"
+    assert meta["context"].startswith("Kent | ")
+
+
+def test_authority_and_title_are_inferred_without_a_sidecar():
+    text = (SAMPLE / "seeds" / "000_432f14c8a3e0f0b6.txt").read_text()
+    meta = enrich(text, "/x/item.txt")
+    assert meta["authority"] == "Medway"
+    assert meta["title"] == "Ofsted Inspection of Medway's Children's Services - Action Plan"
+
+
+def test_ofsted_report_metadata_from_folder_file_name_and_first_page():
+    path = SAMPLE / "ofsted" / "80577_west berkshire" / "children's services inspection - 04 may 2022.pdf"
+    pages = extract_pdf_pages(path.read_bytes())
+    offsets, position = [], 0
+    for page in pages:
+        offsets.append([position, position + len(page)])
+        position += len(page) + 2
+    meta = enrich("\n\n".join(pages), str(path), pages=offsets, format="pdf")
+    assert meta["doc_type"] == "ofsted_report"
+    assert meta["authority"] == "West Berkshire"
+    assert meta["body"] == "Ofsted"
+    assert meta["date"] == "2022-05-04" and meta["date_source"] == "file name"
+    assert meta["ofsted"]["grades"]["overall_effectiveness"] == "good"
+    assert meta["ofsted"]["lead_inspector"] == "Máire Atherton"
+
+
+def test_unknown_default_authority_is_refused():
+    with pytest.raises(ValueError, match="default_authority"):
+        MetadataEnricher(default_authority="Atlantis")
