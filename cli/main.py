@@ -87,10 +87,20 @@ def _optional_commands():
     yield eval_commands.register
 
 
+def _quiet_model_loading() -> None:
+    """transformers draws a "Loading weights" bar on every model load; it is noise here."""
+    try:
+        from transformers.utils import logging as transformers_logging
+    except ImportError:
+        return
+    transformers_logging.disable_progress_bar()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _quiet_model_loading()
     try:
         return args.handler(args)
     except KeyboardInterrupt:

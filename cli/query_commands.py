@@ -1,5 +1,142 @@
-"""Sub-commands that read the index through the service's pipelines: search, ask, serve."""
+"""`scrutiny search`, `scrutiny ask` and `scrutiny serve`: the service's engine from the terminal.
+`--json` prints exactly the body the HTTP API returns."""
+
+import argparse
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+EXIT_OK, EXIT_USAGE, EXIT_INDEX = 0, 2, 3
+
+
+def _service_settings(args: argparse.Namespace):
+    from indexes import IndexSettings
+    from service.settings import ServiceSettings
+
+    index = IndexSettings(index_path=Path(args.index)) if args.index else IndexSettings()
+    overrides = {"index": index}
+    for name in ("host", "port"):
+        if getattr(args, name, None) is not None:
+            overrides[name] = getattr(args, name)
+    return ServiceSettings(**overrides)
+
+
+def _filters(args: argparse.Namespace):
+    from service.schemas import Filters
+
+    return Filters(authority=args.authority or [], type=args.type or [], body=args.body or [], since=args.since, until=args.until)
+
+
+def _with_engine(args: argparse.Namespace, purpose: str, action):
+    from indexes import IndexError_, open_index
+    from service.engine import QueryEngine
+    from service.errors import ServiceError
+
+    settings = _service_settings(args)
+    try:
+        index = open_index(settings.index, purpose=purpose)
+    except IndexError_ as e:
+        print(f"scrutiny: {e}", file=sys.stderr)
+        return EXIT_INDEX
+    try:
+        engine = QueryEngine(index, settings)
+        return action(engine)
+    except ServiceError as e:
+        print(f"scrutiny: {e.message}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        index.close()
+
+
+def _describe(item) -> str:
+    parts = [item.title or "(untitled)", item.authority, item.body, item.date, f"p. {item.page}" if item.page else None]
+    return " — ".join(p for p in parts if p)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    def action(engine) -> int:
+        response = engine.search(args.query, _filters(args), k=args.k, sort=args.sort)
+        if args.json:
+            print(response.model_dump_json())
+            return EXIT_OK
+        if not response.results:
+            print("No passages found.")
+        for number, passage in enumerate(response.results, start=1):
+            print(f"[{number}] {_describe(passage)}")
+            print(textwrap.indent(textwrap.fill(passage.quote, 100), "    "))
+            print(f"    {passage.url or passage.source}  (characters {passage.start}-{passage.end})\n")
+        return EXIT_OK
+
+    return _with_engine(args, "scrutiny search", action)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from service.schemas import AskRequest
+
+    def action(engine) -> int:
+        response = engine.ask(AskRequest(question=args.question, filters=_filters(args), k=args.k))
+        if args.json:
+            print(response.model_dump_json())
+            return EXIT_OK
+        if response.abstained:
+            print(f"Not found: {response.reason}.")
+            if response.passages:
+                print("\nClosest passages:")
+                for number, passage in enumerate(response.passages[:3], start=1):
+                    print(f"  ({number}) {_describe(passage)}\n{textwrap.indent(textwrap.fill(passage.quote[:400], 100), '      ')}")
+            return EXIT_OK
+        print(textwrap.fill(response.answer, 100))
+        print()
+        for citation in response.citations:
+            print(f"[{citation.n}] {_describe(citation)}")
+            print(f"    {citation.url or citation.source}  (characters {citation.start}-{citation.end})")
+        return EXIT_OK
+
+    return _with_engine(args, "scrutiny ask", action)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from indexes import IndexError_
+    from service.app import create_app
+
+    settings = _service_settings(args)
+    try:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    except IndexError_ as e:
+        print(f"scrutiny: {e}", file=sys.stderr)
+        return EXIT_INDEX
+    return EXIT_OK
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--authority", action="append", help="authority, any spelling; repeat for several")
+    parser.add_argument("--type", action="append", choices=["minutes", "ofsted_report", "news", "report"], help="document type; repeatable")
+    parser.add_argument("--body", action="append", help="committee or publisher, e.g. Cabinet; repeatable")
+    parser.add_argument("--since", type=date.fromisoformat, help="earliest date, YYYY-MM-DD")
+    parser.add_argument("--until", type=date.fromisoformat, help="latest date, YYYY-MM-DD")
+    parser.add_argument("--index", help="embedded index folder (default: var/index, or SCRUTINY_INDEX_PATH)")
+    parser.add_argument("--json", action="store_true", help="print the API's JSON response body")
 
 
 def register(commands) -> None:
-    """Filled in by the search-and-ask work."""
+    search = commands.add_parser("search", help="find passages (hybrid dense + BM25)")
+    search.add_argument("query")
+    search.add_argument("--k", type=int, default=10, help="passages to show (1-100)")
+    search.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    _add_filters(search)
+    search.set_defaults(handler=cmd_search)
+
+    ask = commands.add_parser("ask", help="answer a question with cited quotes, or say it is not found")
+    ask.add_argument("question")
+    ask.add_argument("--k", type=int, default=5, help="passages returned beside the answer (1-50)")
+    _add_filters(ask)
+    ask.set_defaults(handler=cmd_ask)
+
+    serve = commands.add_parser("serve", help="run the HTTP API (docs at /docs)")
+    serve.add_argument("--index", help="embedded index folder")
+    serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    serve.set_defaults(handler=cmd_serve)

@@ -118,3 +118,4 @@ class ChunkHit:
     id: str
     score: float
     payload: dict[str, Any]
+    dense: list[float] | None = None

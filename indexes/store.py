@@ -198,8 +198,10 @@ class ScrutinyIndex:
         mode: Mode = "hybrid",
         prefetch_limit: int = 50,
         weights: tuple[float, float] | None = None,
+        with_dense: bool = False,
     ) -> list[ChunkHit]:
-        """Chunks ranked by dense similarity, BM25, or both fused with reciprocal-rank fusion."""
+        """Chunks ranked by dense similarity, BM25, or both fused with reciprocal-rank fusion;
+        `with_dense` returns each hit's dense vector too."""
         if mode not in ("hybrid", "dense", "sparse"):
             raise ValueError(f"mode must be one of hybrid, dense, sparse; got {mode!r}")
         sparse = self.sparse_encoder.embed_query(query_text) if query_text and mode != "dense" else None
@@ -217,6 +219,7 @@ class ScrutinyIndex:
             prefetch_limit=max(prefetch_limit, limit),
             rrf_k=self.settings.rrf_k,
             weights=weights,
+            with_dense=with_dense,
         )
         return self.backend.query(query, search_filter, CHUNK_HIT_FIELDS)
 

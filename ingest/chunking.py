@@ -5,15 +5,20 @@ document text, so its quote is exact by construction."""
 import re
 from dataclasses import dataclass
 
+from indexes.text import sentence_spans
 from ingest.extract.pdf import ITEM_START, RUN_ON_WORDS
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-# Sentence ends: punctuation, optional closing quote or bracket, space, then a capital, digit,
-# opening quote or bullet. Abbreviations common in minutes are not ends.
-SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bCllr)(?<!\bNo)(?<!\bie)(?<!\beg)(?<!\bSt)[.!?][”’\"')\]]?\s+(?=[A-Z0-9“‘\"'(·•◼])")
 _WORD = re.compile(r"\S+")
 # Labels that open a part of a ModernGov item, e.g. "Minutes:", "Decision:", "Resolved that:".
 _LABEL = re.compile(r"^(minutes|discussion|decision|decisions|resolved|resolved that|purpose|supporting documents|agenda item)\s*:?$", re.I)
+
+
+# Publisher boilerplate that is not the document's content: Ofsted's back page (and everything
+# after its opening paragraph: licence, address, contact lines).
+BACK_MATTER = re.compile(
+    r"^The Office for Standards in Education, Children[’']s Services and Skills \(Ofsted\) regulates and inspects"
+)
 
 
 @dataclass
@@ -73,23 +78,6 @@ def classify(paragraph: str, max_heading_words: int = 16) -> str:
     return "text"
 
 
-def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentences of text[start:end] as absolute (start, end) spans."""
-    spans = []
-    position = start
-    for match in SENTENCE_END.finditer(text, start, end):
-        cut = match.end()
-        sentence_end = cut
-        while sentence_end > position and text[sentence_end - 1].isspace():
-            sentence_end -= 1
-        if sentence_end > position:
-            spans.append((position, sentence_end))
-        position = cut
-    if position < end:
-        spans.append((position, end))
-    return spans
-
-
 def _split_long(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
     """Cut an over-long paragraph at sentence ends (at word ends if a sentence is itself too long)."""
     pieces: list[tuple[int, int]] = []
@@ -117,7 +105,11 @@ def _split_long(text: str, start: int, end: int, max_words: int) -> list[tuple[i
 def chunk_spans(text: str, doc_type: str, max_words: int = 170, min_words: int = 30, news_words: int = 120) -> list[Span]:
     """Passages of `text`: a new passage at every heading and item (minutes, reports) or packed
     paragraphs (news), never longer than `max_words`."""
-    blocks = [Block(s, e, classify(text[s:e])) for s, e in paragraphs(text)]
+    blocks = []
+    for start, end in paragraphs(text):
+        if BACK_MATTER.match(text[start:end]):
+            break
+        blocks.append(Block(start, end, classify(text[start:end])))
     target = news_words if doc_type == "news" else max_words
     spans: list[Span] = []
     section: str | None = None

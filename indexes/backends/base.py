@@ -29,6 +29,7 @@ class HybridQuery:
     prefetch_limit: int
     rrf_k: int
     weights: tuple[float, float] | None = None  # (dense, sparse)
+    with_dense: bool = False  # return each hit's dense vector (to measure cosine similarity)
 
 
 class Backend(Protocol):

@@ -45,6 +45,12 @@ def edge_filter(search_filter: SearchFilter | None) -> edge.Filter | None:
     return edge.Filter(must=must or None, must_not=must_not or None)
 
 
+def _dense_of(vector) -> list[float] | None:
+    if isinstance(vector, dict):
+        return list(vector.get(DENSE_VECTOR) or []) or None
+    return None
+
+
 def _selector(fields: list[str] | None):
     return edge.PayloadSelector.Include(fields) if fields else True
 
@@ -137,10 +143,11 @@ class EdgeBackend:
         qfilter = edge_filter(search_filter)
         dense = edge.Query.Nearest(query.dense, using=DENSE_VECTOR) if query.dense is not None else None
         sparse = edge.Query.Nearest(_sparse(query.sparse), using=SPARSE_VECTOR) if query.sparse is not None else None
+        with_vector = [DENSE_VECTOR] if query.with_dense else False
         if query.mode == "dense" or (query.mode == "hybrid" and sparse is None):
-            request = edge.QueryRequest(limit=query.limit, query=dense, filter=qfilter, with_payload=_selector(fields))
+            request = edge.QueryRequest(limit=query.limit, query=dense, filter=qfilter, with_payload=_selector(fields), with_vector=with_vector)
         elif query.mode == "sparse" or dense is None:
-            request = edge.QueryRequest(limit=query.limit, query=sparse, filter=qfilter, with_payload=_selector(fields))
+            request = edge.QueryRequest(limit=query.limit, query=sparse, filter=qfilter, with_payload=_selector(fields), with_vector=with_vector)
         else:
             fusion = edge.Fusion.Rrf(k=query.rrf_k, weights=list(query.weights) if query.weights else None)
             request = edge.QueryRequest(
@@ -152,9 +159,13 @@ class EdgeBackend:
                 query=fusion,
                 filter=qfilter,
                 with_payload=_selector(fields),
+                with_vector=with_vector,
             )
         points = self._call("query", self._shards["chunks"].query, request)
-        return [ChunkHit(id=str(p.id), score=p.score, payload=dict(p.payload or {})) for p in points]
+        return [
+            ChunkHit(id=str(p.id), score=p.score, payload=dict(p.payload or {}), dense=_dense_of(p.vector) if query.with_dense else None)
+            for p in points
+        ]
 
     def flush(self) -> None:
         for shard in self._shards.values():

@@ -142,7 +142,7 @@ class ServerBackend:
     def query(self, query: HybridQuery, search_filter: SearchFilter | None, fields: list[str] | None = None) -> list[ChunkHit]:
         qfilter = server_filter(search_filter)
         name = self._names["chunks"]
-        common = dict(query_filter=qfilter, limit=query.limit, with_payload=_selector(fields))
+        common = dict(query_filter=qfilter, limit=query.limit, with_payload=_selector(fields), with_vectors=[DENSE_VECTOR] if query.with_dense else False)
         if query.mode == "dense" or (query.mode == "hybrid" and query.sparse is None):
             response = self._call("query", self._client.query_points, name, query=query.dense, using=DENSE_VECTOR, **common)
         elif query.mode == "sparse" or query.dense is None:
@@ -154,7 +154,15 @@ class ServerBackend:
             ]
             fusion = qm.RrfQuery(rrf=qm.Rrf(k=query.rrf_k, weights=list(query.weights) if query.weights else None))
             response = self._call("query", self._client.query_points, name, prefetch=prefetch, query=fusion, **common)
-        return [ChunkHit(id=str(p.id), score=p.score, payload=dict(p.payload or {})) for p in response.points]
+        return [
+            ChunkHit(
+                id=str(p.id),
+                score=p.score,
+                payload=dict(p.payload or {}),
+                dense=list(p.vector[DENSE_VECTOR]) if query.with_dense and isinstance(p.vector, dict) and DENSE_VECTOR in p.vector else None,
+            )
+            for p in response.points
+        ]
 
     def flush(self) -> None:
         """Writes wait for the server, so there is nothing to flush."""

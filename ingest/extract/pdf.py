@@ -116,6 +116,30 @@ def reflow_page(text: str) -> str:
     return "\n\n".join(joined)
 
 
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip().lower())
+
+
+def _without_running_lines(pages: list[str]) -> list[str]:
+    """Drop running headers and footers: lines among the first or last three of a page whose
+    shape (digits ignored) recurs on at least half the pages (and three of them)."""
+    split = [page.replace("\r\n", "\n").replace("\r", "\n").split("\n") for page in pages]
+    if len(split) < 3:
+        return pages
+    counts: dict[str, int] = {}
+    for lines in split:
+        edges = [line for line in lines if line.strip()]
+        for shape in {_shape(line) for line in edges[:3] + edges[-3:]}:
+            counts[shape] = counts.get(shape, 0) + 1
+    running = {shape for shape, n in counts.items() if n >= max(3, len(split) // 2) and len(shape) > 3}
+    cleaned = []
+    for lines in split:
+        edges = [i for i, line in enumerate(lines) if line.strip()]
+        edge_set = set(edges[:3] + edges[-3:])
+        cleaned.append("\n".join(line for i, line in enumerate(lines) if not (i in edge_set and _shape(line) in running)))
+    return cleaned
+
+
 def extract_pdf_pages(data: bytes, backend: PdfBackend = "pdfium") -> list[str]:
     """Re-flowed text of each page (empty string for a page without text).
 
@@ -125,7 +149,7 @@ def extract_pdf_pages(data: bytes, backend: PdfBackend = "pdfium") -> list[str]:
     raw_pages = _pages_pdfium(data) if backend == "pdfium" else _pages_pypdf(data)
     if not raw_pages:
         raise ExtractionError("PDF has no pages")
-    pages = [reflow_page(page) for page in raw_pages]
+    pages = [reflow_page(page) for page in _without_running_lines(raw_pages)]
     if not any(page.strip() for page in pages):
         raise ExtractionError("PDF has no extractable text (scanned images?)")
     return pages

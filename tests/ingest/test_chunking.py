@@ -2,7 +2,8 @@
 
 import pytest
 
-from ingest.chunking import chunk_spans, sentence_spans
+from indexes.text import sentence_spans
+from ingest.chunking import chunk_spans
 from ingest.extract.pdf import extract_pdf_pages
 from ingest.extract.text import extract_text
 from tests.conftest import SAMPLE

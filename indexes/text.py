@@ -1,0 +1,44 @@
+"""Units of stored text that both ingest (chunking) and the service (quoting) cut at."""
+
+import re
+
+# Sentence ends: punctuation, optional closing quote or bracket, space, then a capital, digit,
+# opening quote or bullet. Abbreviations common in minutes are not ends.
+SENTENCE_END = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bCllr)(?<!\bNo)(?<!\bie)(?<!\beg)(?<!\bSt)"
+    r"[.!?][”’\"')\]]?\s+(?=[A-Z0-9“‘\"'(·•◼])"
+)
+
+
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentences of text[start:end] as absolute (start, end) spans, trimmed of white space.
+    A paragraph break always ends a sentence (headings and labels stand alone)."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    position = start
+    for match in PARAGRAPH_BREAK.finditer(text, start, end):
+        spans.extend(_sentences_in(text, position, match.start()))
+        position = match.end()
+    spans.extend(_sentences_in(text, position, end))
+    return spans
+
+
+def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    position = start
+    for match in SENTENCE_END.finditer(text, start, end):
+        cut = match.end()
+        sentence_end = cut
+        while sentence_end > position and text[sentence_end - 1].isspace():
+            sentence_end -= 1
+        if sentence_end > position:
+            spans.append((position, sentence_end))
+        position = cut
+    while position < end and text[position].isspace():
+        position += 1
+    if position < end:
+        spans.append((position, end))
+    return spans

@@ -1,0 +1,44 @@
+"""The FastAPI application factory."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from indexes import open_index
+from service.engine import QueryEngine
+from service.errors import install_error_handlers
+from service.routes import ask, documents, health, search
+from service.settings import ServiceSettings, get_settings
+
+
+def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine | None = None) -> FastAPI:
+    """Build the app. The lifespan opens the index, loads and warms the model, and closes the
+    index on exit; pass `engine` to serve one that is already open (tests, the CLI)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if engine is not None:
+            app.state.engine = engine
+            yield
+            return
+        index = open_index(settings.index, purpose="scrutiny serve")
+        try:
+            index.announce(url=f"http://{settings.host}:{settings.port}")
+            served = QueryEngine(index, settings)
+            served.warm_up()
+            app.state.engine = served
+            yield
+        finally:
+            index.close()
+
+    app = FastAPI(
+        title="scrutiny",
+        summary="Search and cited answers over council minutes, Ofsted reports and local news.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for module in (search, ask, documents, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,1 @@
+"""One Haystack component per module: the steps of the search and answer pipelines."""

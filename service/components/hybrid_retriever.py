@@ -1,0 +1,67 @@
+from typing import Literal
+
+from haystack import Document, component
+
+from indexes import ScrutinyIndex, SearchFilter
+
+Mode = Literal["hybrid", "dense", "sparse"]
+
+
+@component
+class HybridRetriever:
+    """Retrieves passages from the index: the query's dense vector and BM25 vector, each
+    prefetched, fused by reciprocal rank in one Qdrant query, under the request's filters.
+
+    Usage:
+        retriever = HybridRetriever(index=index, top_k=10)
+        retriever.run(query_embedding=vector, query_text="no further action")
+    """
+
+    def __init__(self, index: ScrutinyIndex, top_k: int = 10, mode: Mode = "hybrid", prefetch_limit: int = 50):
+        """
+        :param index: The open index.
+        :param top_k: Passages returned by default.
+        :param mode: "hybrid" (default), "dense" or "sparse" (BM25 only).
+        :param prefetch_limit: Candidates each branch contributes to the fusion.
+        :raises ValueError: for a mode outside those three or non-positive limits.
+        """
+        if mode not in ("hybrid", "dense", "sparse"):
+            raise ValueError(f"mode must be 'hybrid', 'dense' or 'sparse', got {mode!r}")
+        if top_k <= 0 or prefetch_limit <= 0:
+            raise ValueError(f"top_k and prefetch_limit must be positive, got {top_k} and {prefetch_limit}")
+        self.index = index
+        self.top_k = top_k
+        self.mode = mode
+        self.prefetch_limit = prefetch_limit
+
+    @component.output_types(passages=list[Document])
+    def run(
+        self,
+        query_embedding: list[float],
+        query_text: str,
+        filters: SearchFilter | None = None,
+        top_k: int | None = None,
+        mode: Mode | None = None,
+    ):
+        """
+        :param query_embedding: Dense vector of the (expanded) query.
+        :param query_text: Text of the (expanded) query, for BM25.
+        :param filters: Authority, type, body, date restrictions.
+        :param top_k: Overrides the default number of passages.
+        :param mode: Overrides the default retrieval mode.
+        :returns: `passages`, best first, each with the stored payload as `meta`, the fused score
+            and its dense vector as `embedding`.
+        """
+        top_k = self.top_k if top_k is None else top_k
+        mode = self.mode if mode is None else mode
+        hits = self.index.search(
+            dense=query_embedding,
+            query_text=query_text,
+            search_filter=filters,
+            limit=top_k,
+            mode=mode,
+            prefetch_limit=max(self.prefetch_limit, top_k),
+            with_dense=True,
+        )
+        passages = [Document(id=hit.id, content=hit.payload.get("text"), meta=hit.payload, score=hit.score, embedding=hit.dense) for hit in hits]
+        return {"passages": passages}

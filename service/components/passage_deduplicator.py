@@ -1,0 +1,58 @@
+import re
+from typing import Literal
+
+from haystack import Document, component
+
+_WORDS = re.compile(r"\w+")
+
+
+def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
+    words = _WORDS.findall(text.lower())
+    return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+@component
+class PassageDeduplicator:
+    """Drops near-identical passages (the same minutes filed twice under different names, a
+    report quoted in its covering paper) and optionally orders the rest by date.
+
+    Usage:
+        deduplicator = PassageDeduplicator(threshold=0.8)
+        deduplicator.run(passages=passages, sort="date")
+    """
+
+    def __init__(self, threshold: float = 0.8, top_k: int = 10):
+        """
+        :param threshold: Word-trigram Jaccard similarity at or above which a lower-ranked
+            passage is a duplicate of a higher-ranked one.
+        :param top_k: Passages kept after de-duplication.
+        :raises ValueError: if threshold is not in (0, 1] or top_k is not positive.
+        """
+        if not 0 < threshold <= 1:
+            raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+        if top_k <= 0:
+            raise ValueError(f"top_k must be positive, got {top_k}")
+        self.threshold = threshold
+        self.top_k = top_k
+
+    @component.output_types(passages=list[Document], candidates=list[Document])
+    def run(self, passages: list[Document], sort: Literal["relevance", "date"] | None = None, top_k: int | None = None):
+        """
+        :param passages: Retrieved passages, best first.
+        :param sort: "relevance" (default) or "date" (newest first, undated last).
+        :param top_k: Overrides how many passages are kept.
+        :returns: `passages`, the kept ones, and `candidates`, every distinct passage (for facets).
+        """
+        top_k = self.top_k if top_k is None else top_k
+        kept: list[Document] = []
+        kept_shingles: list[set] = []
+        for passage in passages:
+            shingles = _shingles(passage.content or "")
+            if any(len(shingles & other) / len(shingles | other) >= self.threshold for other in kept_shingles):
+                continue
+            kept.append(passage)
+            kept_shingles.append(shingles)
+        selected = kept[:top_k]
+        if sort == "date":
+            selected = sorted(selected, key=lambda p: p.meta.get("date") or "", reverse=True)
+        return {"passages": selected, "candidates": kept}

@@ -1,0 +1,200 @@
+"""The query engine: the index, the warmed pipelines, and the mapping from pipeline output to
+response models. One per process; the API, the CLI and eval all call it."""
+
+from collections import Counter
+from functools import lru_cache
+from typing import Literal
+
+from haystack import Document, logging
+
+from indexes import SCHEMA_VERSION, ScrutinyIndex, SearchFilter, authority_registry
+from service.errors import InvalidRequestError, NotFoundError
+from service.pipelines import build_ask_pipeline, build_search_pipeline
+from service.schemas import (
+    AskRequest,
+    AskResponse,
+    Citation,
+    DocumentDetail,
+    DocumentList,
+    DocumentSummary,
+    Facets,
+    Filters,
+    Health,
+    Highlight,
+    Passage,
+    SearchResponse,
+)
+from service.settings import ServiceSettings
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "dense", "sparse"]
+# How many candidates a search draws to de-duplicate and count facets over.
+CANDIDATES = 50
+
+
+def passage_from(document: Document) -> Passage:
+    meta = document.meta
+    return Passage(
+        document_id=meta["document_id"],
+        title=meta.get("title"),
+        doc_type=meta.get("doc_type"),
+        authority=meta.get("authority"),
+        body=meta.get("body"),
+        date=meta.get("date"),
+        source=meta.get("source"),
+        url=meta.get("url"),
+        page=meta.get("page"),
+        quote=document.content or "",
+        start=meta["start"],
+        end=meta["end"],
+        score=round(float(document.score or 0.0), 6),
+        section=meta.get("section"),
+    )
+
+
+class QueryEngine:
+    """Answers search, ask and document requests from one open index.
+
+    Usage:
+        engine = QueryEngine(index, settings)
+        engine.warm_up()
+        engine.ask(AskRequest(question="What did the director promise on NFA rates?"))
+    """
+
+    def __init__(self, index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True):
+        self.index = index
+        self.settings = settings
+        self.search_pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary)
+        self.ask_pipeline = build_ask_pipeline(index, settings, expand_glossary=expand_glossary)
+        self._document_text = lru_cache(maxsize=256)(self._load_document_text)
+
+    def warm_up(self) -> None:
+        """Load the model and run one query, so the first user request is not the slow one."""
+        self.search_pipeline.warm_up()
+        self.ask_pipeline.warm_up()
+        self.ask(AskRequest(question="warm up the model and the index"))
+
+    # -- filters ------------------------------------------------------------------------------
+
+    def resolve_filters(self, filters: Filters) -> SearchFilter:
+        registry = authority_registry()
+        authorities = []
+        for name in filters.authority:
+            canonical = registry.normalise(name)
+            if canonical is None:
+                raise InvalidRequestError(f"authority: {name!r} is not an English local authority", "unknown_authority")
+            authorities.append(canonical)
+        bodies = []
+        if filters.body:
+            known = {value.lower(): value for value, _ in self.index.facet("body", limit=1000, collection="documents") if value}
+            for body in filters.body:
+                if body.lower() not in known:
+                    raise InvalidRequestError(f"body: no documents from {body!r} in this index", "unknown_body")
+                bodies.append(known[body.lower()])
+        if filters.since and filters.until and filters.since > filters.until:
+            raise InvalidRequestError(f"since ({filters.since}) is after until ({filters.until})", "invalid_date_range")
+        return SearchFilter(authorities=authorities, doc_types=list(filters.type), bodies=bodies, since=filters.since, until=filters.until)
+
+    # -- search and ask -----------------------------------------------------------------------
+
+    def search(self, query: str, filters: Filters | None = None, k: int = 10, sort: Literal["relevance", "date"] = "relevance", mode: Mode = "hybrid") -> SearchResponse:
+        search_filter = self.resolve_filters(filters or Filters())
+        result = self.search_pipeline.run(
+            {
+                "expander": {"query": query},
+                "retriever": {"filters": search_filter, "top_k": max(CANDIDATES, k), "mode": mode},
+                "deduplicator": {"top_k": k, "sort": sort},
+            }
+        )
+        passages = result["deduplicator"]["passages"]
+        candidates = result["deduplicator"]["candidates"]
+        facets = Facets(
+            authority=dict(Counter(p.meta.get("authority") or "unknown" for p in candidates).most_common()),
+            doc_type=dict(Counter(p.meta.get("doc_type") or "unknown" for p in candidates).most_common()),
+        )
+        return SearchResponse(query=query, results=[passage_from(p) for p in passages], total=len(passages), facets=facets)
+
+    def ask(self, request: AskRequest) -> AskResponse:
+        search_filter = self.resolve_filters(request.filters)
+        k = max(request.k, self.settings.answer_passages)
+        result = self.ask_pipeline.run(
+            {
+                "expander": {"query": request.question},
+                "retriever": {"filters": search_filter, "top_k": CANDIDATES},
+                "deduplicator": {"top_k": k},
+            },
+            include_outputs_from={"deduplicator"},
+        )
+        answer = result["answerer"]
+        passages = [passage_from(p) for p in result["deduplicator"]["passages"][: request.k]]
+        citations = [Citation(**c) for c in answer["citations"]]
+        verified = [c for c in citations if self.quote_is_exact(c.document_id, c.start, c.end, c.quote)]
+        if len(verified) < len(citations):
+            logger.error("dropped {n} citations whose quotes did not match their documents", n=len(citations) - len(verified))
+        if not verified:
+            return AskResponse(
+                question=request.question,
+                answer=None,
+                abstained=True,
+                reason=answer["reason"] if answer["abstained"] else "no citation could be verified against its document",
+                confidence=answer["confidence"],
+                citations=[],
+                passages=passages,
+            )
+        pages = {c.n: self.page_of(c.document_id, c.start, c.page) for c in verified}
+        verified = [c.model_copy(update={"page": pages[c.n]}) for c in verified]
+        text = " ".join(f"{c.quote} [{c.n}]" for c in verified)
+        return AskResponse(
+            question=request.question,
+            answer=text,
+            abstained=False,
+            reason=answer["reason"],
+            confidence=answer["confidence"],
+            citations=verified,
+            passages=passages,
+        )
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def _load_document_text(self, document_id: str) -> tuple[str, tuple]:
+        record = self.index.get_document(document_id)
+        return record["text"], tuple(tuple(p) for p in (record.get("pages") or []))
+
+    def quote_is_exact(self, document_id: str, start: int, end: int, quote: str) -> bool:
+        """The contract every citation keeps: the quote is the document's text at its offsets."""
+        text, _ = self._document_text(document_id)
+        return 0 <= start < end <= len(text) and text[start:end] == quote
+
+    def page_of(self, document_id: str, offset: int, fallback: int | None) -> int | None:
+        _, pages = self._document_text(document_id)
+        for number, (start, end) in enumerate(pages, start=1):
+            if start <= offset < end + 2:
+                return number
+        return fallback
+
+    def document(self, document_id: str, start: int | None = None, end: int | None = None) -> DocumentDetail:
+        record = self.index.get_document(document_id)
+        highlight = None
+        if start is not None or end is not None:
+            if start is None or end is None or not 0 <= start < end <= len(record["text"]):
+                raise InvalidRequestError(f"highlight needs 0 <= start < end <= {len(record['text'])}", "invalid_highlight")
+            highlight = Highlight(start=start, end=end, quote=record["text"][start:end])
+        return DocumentDetail(**{k: record.get(k) for k in DocumentDetail.model_fields if k != "highlight"}, highlight=highlight)
+
+    def documents(self, filters: Filters, limit: int = 50, offset: str | None = None) -> DocumentList:
+        records, next_offset = self.index.list_documents(self.resolve_filters(filters), limit, offset)
+        return DocumentList(documents=[DocumentSummary(**{k: r.get(k) for k in DocumentSummary.model_fields}) for r in records], next_offset=next_offset)
+
+    def health(self) -> Health:
+        settings = self.index.settings
+        return Health(
+            status="ok",
+            backend=settings.backend_name,
+            index=settings.qdrant_url or str(settings.index_path),
+            documents=self.index.count_documents(),
+            chunks=self.index.count_chunks(),
+            model=settings.model_name,
+            schema_version=SCHEMA_VERSION,
+        )
+

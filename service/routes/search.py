@@ -1,0 +1,27 @@
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from service.deps import EngineDep
+from service.schemas import DocType, ErrorResponse, Filters, SearchResponse
+
+router = APIRouter(prefix="/search", tags=["search"])
+
+
+@router.get("", response_model=SearchResponse, responses={422: {"model": ErrorResponse}})
+def search(
+    engine: EngineDep,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="What to look for")],
+    k: Annotated[int, Query(ge=1, le=100)] = 10,
+    authority: Annotated[list[str], Query(max_length=20)] = [],
+    type: Annotated[list[DocType], Query()] = [],
+    body: Annotated[list[str], Query(max_length=20)] = [],
+    since: date | None = None,
+    until: date | None = None,
+    sort: Literal["relevance", "date"] = "relevance",
+    mode: Literal["hybrid", "dense", "sparse"] = "hybrid",
+) -> SearchResponse:
+    """Passages matching the query (dense + BM25, fused), with facet counts."""
+    filters = Filters(authority=authority, type=type, body=body, since=since, until=until)
+    return engine.search(q, filters, k=k, sort=sort, mode=mode)

@@ -1,0 +1,118 @@
+"""Request and response models: one family per resource, shared by the API and `--json`."""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+DocType = Literal["minutes", "ofsted_report", "news", "report"]
+
+
+class Filters(BaseModel):
+    authority: list[str] = Field(default_factory=list, description="Authorities, any spelling ('Medway', 'Medway Council')", max_length=20)
+    type: list[DocType] = Field(default_factory=list, description="Document types", max_length=4)
+    body: list[str] = Field(default_factory=list, description="Committee or publisher, e.g. 'Cabinet'", max_length=20)
+    since: date | None = Field(default=None, description="Earliest document date (inclusive)")
+    until: date | None = Field(default=None, description="Latest document date (inclusive)")
+
+
+class SourceFields(BaseModel):
+    document_id: str
+    title: str | None = None
+    doc_type: str | None = None
+    authority: str | None = None
+    body: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    page: int | None = None
+    quote: str
+    start: int = Field(description="Offset of the quote in the document's stored text")
+    end: int
+
+
+class Citation(SourceFields):
+    n: int = Field(description="The marker [n] in the answer")
+
+
+class Passage(SourceFields):
+    score: float
+    section: str | None = None
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=3, max_length=500)
+    filters: Filters = Field(default_factory=Filters)
+    k: int = Field(default=5, ge=1, le=50, description="Passages returned beside the answer")
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str | None
+    abstained: bool
+    reason: str
+    confidence: float
+    citations: list[Citation]
+    passages: list[Passage]
+
+
+class Facets(BaseModel):
+    authority: dict[str, int]
+    doc_type: dict[str, int]
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[Passage]
+    total: int = Field(description="Number of passages returned")
+    facets: Facets
+
+
+class Highlight(BaseModel):
+    start: int
+    end: int
+    quote: str
+
+
+class DocumentSummary(BaseModel):
+    document_id: str
+    title: str | None = None
+    doc_type: str | None = None
+    authority: str | None = None
+    body: str | None = None
+    date: str | None = None
+    url: str | None = None
+    sources: list[str]
+    n_chunks: int | None = None
+    n_pages: int | None = None
+
+
+class DocumentDetail(DocumentSummary):
+    text: str = Field(description="The stored text that citation offsets index into")
+    pages: list[list[int]] | None = Field(default=None, description="[start, end) offsets of each PDF page in `text`")
+    ofsted: dict | None = None
+    highlight: Highlight | None = None
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+    next_offset: str | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    backend: str
+    index: str
+    documents: int
+    chunks: int
+    model: str
+    schema_version: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,28 @@
+"""Settings of the query service (environment prefix `SCRUTINY_`), composed with the index's."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from indexes import IndexSettings
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SCRUTINY_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    default_k: int = Field(default=10, ge=1, le=100)
+    answer_passages: int = Field(default=5, ge=1, le=20)
+    # Evidence below which /ask abstains; calibrated on the evaluation set (see eval/README.md).
+    min_confidence: float = Field(default=0.4, ge=0.0, le=1.0)
+    semantic_weight: float = Field(default=0.5, ge=0.0, le=1.0)
+    prefetch_limit: int = Field(default=50, ge=1, le=1000)
+    max_question_chars: int = Field(default=500, ge=10)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> ServiceSettings:
+    return ServiceSettings()

@@ -1,0 +1,24 @@
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+@pytest.fixture(scope="session")
+def served_index_path(sample_index_path, tmp_path_factory):
+    target = tmp_path_factory.mktemp("served") / "index"
+    shutil.copytree(sample_index_path, target)
+    (target / ".lock").unlink(missing_ok=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def client(served_index_path):
+    """The real app, its lifespan opening the sample index and warming the real model."""
+    from indexes import IndexSettings
+    from service.app import create_app
+    from service.settings import ServiceSettings
+
+    app = create_app(ServiceSettings(index=IndexSettings(index_path=served_index_path)))
+    with TestClient(app) as test_client:
+        yield test_client

@@ -1,0 +1,157 @@
+"""The HTTP API over the sample index: answers, citations, filters, abstention and errors."""
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+NFA_QUESTION = "What did the director promise on NFA rates?"
+
+
+def assert_quotes_round_trip(client, items):
+    texts = {}
+    for item in items:
+        if item["document_id"] not in texts:
+            response = client.get(f"/documents/{item['document_id']}")
+            assert response.status_code == 200
+            texts[item["document_id"]] = response.json()["text"]
+        assert texts[item["document_id"]][item["start"]:item["end"]] == item["quote"]
+
+
+def test_health_reports_backend_counts_and_model(client):
+    body = client.get("/health").json()
+    assert body["backend"] == "qdrant-edge"
+    assert body["documents"] == 10 and body["chunks"] > 100
+    assert body["model"] == "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def test_nfa_question_is_answered_from_the_medway_action_plan_minutes(client):
+    body = client.post("/ask", json={"question": NFA_QUESTION}).json()
+    assert body["abstained"] is False and body["answer"]
+    citations = body["citations"]
+    assert {c["title"] for c in citations} == {"Ofsted Inspection of Medway's Children's Services - Action Plan"}
+    quotes = " ".join(c["quote"] for c in citations)
+    assert "closing cases with no further action" in quotes
+    assert "reported back" in quotes
+    for citation in citations:
+        assert f"[{citation['n']}]" in body["answer"]
+        assert citation["authority"] == "Medway" and citation["date"] == "2019-12-03"
+        assert citation["url"] == "https://democracy.medway.gov.uk/mgAi.aspx?ID=22399"
+    assert_quotes_round_trip(client, citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        NFA_QUESTION,
+        "When will West Berkshire members receive an update report?",
+        "What did the Kent committee resolve about social worker recruitment and retention?",
+        "What needs to improve in Medway children's services?",
+        "Who was the lead inspector for West Berkshire in 2022?",
+    ],
+)
+def test_every_quote_is_the_document_text_at_its_offsets(client, question):
+    body = client.post("/ask", json={"question": question, "k": 8}).json()
+    assert body["passages"]
+    assert_quotes_round_trip(client, body["citations"] + body["passages"])
+
+
+def test_pdf_citations_carry_their_page(client):
+    body = client.post("/ask", json={"question": "What needs to improve in Medway children's services?", "filters": {"type": ["ofsted_report"]}}).json()
+    assert body["citations"]
+    for citation in body["citations"]:
+        assert citation["doc_type"] == "ofsted_report" and citation["page"] >= 1
+        document = client.get(f"/documents/{citation['document_id']}").json()
+        page_start, page_end = document["pages"][citation["page"] - 1]
+        assert page_start <= citation["start"] <= page_end
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "allowed"),
+    [
+        ({"authority": "Kent County Council"}, "authority", {"Kent"}),
+        ({"authority": ["medway", "West Berkshire"]}, "authority", {"Medway", "West Berkshire"}),
+        ({"type": "ofsted_report"}, "doc_type", {"ofsted_report"}),
+        ({"type": ["minutes", "news"]}, "doc_type", {"minutes", "news"}),
+        ({"body": "cabinet"}, "body", {"Cabinet"}),
+    ],
+)
+def test_search_filters_exclude_what_they_should(client, params, field, allowed):
+    body = client.get("/search", params={"q": "children's services improvement", "k": 20, **params}).json()
+    assert body["results"]
+    assert {r[field] for r in body["results"]} <= allowed
+    assert set(body["facets"][field if field != "body" else "authority"]) <= (allowed if field != "body" else {"Kent"})
+
+
+def test_date_filters_and_sorting(client):
+    body = client.get("/search", params={"q": "inspection judgement", "since": "2020-01-01", "until": "2023-12-31", "sort": "date", "k": 20}).json()
+    dates = [r["date"] for r in body["results"]]
+    assert dates and all("2020-01-01" <= d <= "2023-12-31" for d in dates)
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_unanswerable_question_abstains_with_closest_passages(client):
+    body = client.post("/ask", json={"question": "How many electric buses did the council buy for the Margate seafront?"}).json()
+    assert body["abstained"] is True
+    assert body["answer"] is None and body["citations"] == []
+    assert body["reason"] and body["passages"]
+
+
+def test_ask_filters_restrict_the_answer(client):
+    body = client.post("/ask", json={"question": "update report on recruitment and retention", "filters": {"authority": ["Medway"]}}).json()
+    assert all(c["authority"] == "Medway" for c in body["citations"] + body["passages"])
+
+
+def test_document_view_highlights_a_passage(client):
+    ask = client.post("/ask", json={"question": NFA_QUESTION}).json()
+    citation = ask["citations"][0]
+    body = client.get(f"/documents/{citation['document_id']}", params={"start": citation["start"], "end": citation["end"]}).json()
+    assert body["highlight"]["quote"] == citation["quote"]
+    assert body["title"] == citation["title"] and body["sources"]
+
+
+def test_documents_are_listed_with_filters(client):
+    body = client.get("/documents", params={"type": "ofsted_report"}).json()
+    assert len(body["documents"]) == 4
+    assert {d["authority"] for d in body["documents"]} == {"Medway", "West Berkshire"}
+    assert all("text" not in d for d in body["documents"])
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload", "status", "code"),
+    [
+        ("post", "/ask", {"question": ""}, 422, "invalid_request"),
+        ("post", "/ask", {"question": "x" * 501}, 422, "invalid_request"),
+        ("post", "/ask", {}, 422, "invalid_request"),
+        ("post", "/ask", {"question": NFA_QUESTION, "k": 0}, 422, "invalid_request"),
+        ("post", "/ask", {"question": NFA_QUESTION, "filters": {"authority": ["Atlantis"]}}, 422, "unknown_authority"),
+        ("post", "/ask", {"question": NFA_QUESTION, "filters": {"type": ["tweet"]}}, 422, "invalid_request"),
+        ("post", "/ask", {"question": NFA_QUESTION, "filters": {"since": "2020-01-01", "until": "2019-01-01"}}, 422, "invalid_date_range"),
+        ("post", "/ask", {"question": NFA_QUESTION, "filters": {"since": "not a date"}}, 422, "invalid_request"),
+        ("get", "/search", {"q": ""}, 422, "invalid_request"),
+        ("get", "/search", {"q": "caseloads", "k": 1000}, 422, "invalid_request"),
+        ("get", "/search", {"q": "caseloads", "body": "Parish Council"}, 422, "unknown_body"),
+        ("get", "/search", {"q": "caseloads", "sort": "random"}, 422, "invalid_request"),
+        ("get", "/documents/0123456789abcdef01234567", None, 404, "document_not_found"),
+        ("get", "/documents/not-an-id", None, 422, "invalid_request"),
+        ("get", "/documents", {"authority": "Atlantis"}, 422, "unknown_authority"),
+    ],
+)
+def test_bad_requests_get_clear_4xx_errors(client, method, path, payload, status, code):
+    if method == "post":
+        response = client.post(path, json=payload)
+    else:
+        response = client.get(path, params=payload)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+
+
+def test_highlight_out_of_range_is_refused(client):
+    document_id = client.get("/documents").json()["documents"][0]["document_id"]
+    response = client.get(f"/documents/{document_id}", params={"start": 10, "end": 10_000_000})
+    assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_highlight"
+
+
+def test_openapi_docs_are_served(client):
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/search", "/ask", "/documents", "/documents/{document_id}", "/health"} <= set(paths)
