@@ -115,13 +115,14 @@ class QueryEngine:
         )
         return SearchResponse(query=query, results=[passage_from(p) for p in passages], total=len(passages), facets=facets)
 
-    def ask(self, request: AskRequest) -> AskResponse:
+    def ask(self, request: AskRequest, mode: Mode = "hybrid") -> AskResponse:
+        """Answer with cited quotes; `mode` (for evaluation) picks the retrieval branch(es)."""
         search_filter = self.resolve_filters(request.filters)
         k = max(request.k, self.settings.answer_passages)
         result = self.ask_pipeline.run(
             {
                 "expander": {"query": request.question},
-                "retriever": {"filters": search_filter, "top_k": CANDIDATES},
+                "retriever": {"filters": search_filter, "top_k": CANDIDATES, "mode": mode},
                 "deduplicator": {"top_k": k},
             },
             include_outputs_from={"deduplicator"},

@@ -17,7 +17,7 @@ class ServiceSettings(BaseSettings):
     default_k: int = Field(default=10, ge=1, le=100)
     answer_passages: int = Field(default=5, ge=1, le=20)
     # Evidence below which /ask abstains; calibrated on the evaluation set (see eval/README.md).
-    min_confidence: float = Field(default=0.4, ge=0.0, le=1.0)
+    min_confidence: float = Field(default=0.47, ge=0.0, le=1.0)
     semantic_weight: float = Field(default=0.5, ge=0.0, le=1.0)
     prefetch_limit: int = Field(default=50, ge=1, le=1000)
     max_question_chars: int = Field(default=500, ge=10)

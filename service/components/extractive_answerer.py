@@ -17,7 +17,8 @@ QUESTION_STOPWORDS = frozenset(
     about into from there their they them he she his her we our you your i me my can could would
     should will shall may might must not no if than then so such very more most much many say said
     tell told show give list find please also between against during after before over under
-    happen happened""".split()
+    happen happened according take took place make made often long still since until already
+    ahead end way like think thought sent get got put sat sit include included""".split()
 )
 # Words that make a question about a commitment, not a topic word to match.
 COMMITMENT_QUESTION = re.compile(r"\b(promis\w*|commit\w*|undert\w*|pledg\w*|agree\w*|vow\w*|assur\w*|report(ed)? back)\b", re.I)
@@ -36,6 +37,7 @@ class ScoredSentence:
     end: int
     score: float
     coverage: float
+    position: int = 0  # index of the sentence within its passage
 
 
 @component
@@ -53,7 +55,7 @@ class ExtractiveAnswerer:
         answerer.run(question=q, query_embedding=v, passages=passages, additions=["no further action"])
     """
 
-    def __init__(self, max_sentences: int = 4, min_confidence: float = 0.4, semantic_weight: float = 0.5, passages_considered: int = 5):
+    def __init__(self, max_sentences: int = 4, min_confidence: float = 0.47, semantic_weight: float = 0.5, passages_considered: int = 5):
         """
         :param max_sentences: Most sentences in an answer (1-4).
         :param min_confidence: Below this evidence score the answerer abstains; calibrated on
@@ -141,10 +143,17 @@ class ExtractiveAnswerer:
             stems = self._stems(passage.content or "")
             passage_stems.append((stems, " " + " ".join(stems) + " "))
         weights = []
+        unseen_weight = 0.0
         for alternatives in terms:
             df = sum(1 for stems, joined in passage_stems if self._matches(alternatives, stems, joined))
-            weights.append(math.log(1 + (len(passage_stems) + 1) / (df + 0.5)))
+            weight = math.log(1 + (len(passage_stems) + 1) / (df + 0.5))
+            weights.append(weight)
+            if df == 0:
+                unseen_weight += weight
         total_weight = sum(weights) or 1.0
+        # Share of the question's key terms that no retrieved passage mentions at all: a question
+        # about something the documents never discuss ("fined", "salary") scores near 1.
+        unseen_share = unseen_weight / total_weight if terms else 0.0
 
         def coverage(stems: list[str], joined: str) -> float:
             if not terms:
@@ -160,7 +169,7 @@ class ExtractiveAnswerer:
             passage_coverage = coverage(*passage_stems[index])
             evidence = self.semantic_weight * cosine + (1 - self.semantic_weight) * passage_coverage
             best_evidence = max(best_evidence, evidence)
-            for start, end in sentence_spans(text):
+            for position, (start, end) in enumerate(sentence_spans(text)):
                 sentence = text[start:end]
                 if len(sentence.split()) < 4:
                     continue
@@ -173,8 +182,8 @@ class ExtractiveAnswerer:
                     lexical = max(sentence_coverage, 0.9 * passage_coverage) + 0.25
                 score = self.semantic_weight * cosine + (1 - self.semantic_weight) * lexical
                 score -= 0.02 * index  # ties go to the better-ranked passage
-                candidates.append(ScoredSentence(index, start, end, score, sentence_coverage))
-        confidence = round(best_evidence, 4)
+                candidates.append(ScoredSentence(index, start, end, score, sentence_coverage, position))
+        confidence = round(best_evidence * (1 - unseen_share), 4)
         if not candidates or confidence < self.min_confidence:
             reason = (
                 "no sentence in the closest passages is long enough to quote"
@@ -183,17 +192,27 @@ class ExtractiveAnswerer:
             )
             return {"answer": None, "citations": [], "abstained": True, "reason": reason, "confidence": confidence}
 
+        by_position = {(c.passage_index, c.position): c for c in candidates}
         candidates.sort(key=lambda c: c.score, reverse=True)
         best = candidates[0]
         chosen = [best]
+        # Minutes often restate the question in one sentence and answer it in the next
+        # ("...reference was made to the proposals. The Commissioner confirmed her support...").
+        following = by_position.get((best.passage_index, best.position + 1))
+        if following is not None and following.end - following.start <= 400:
+            chosen.append(following)
         for candidate in candidates[1:]:
             if len(chosen) == self.max_sentences:
                 break
-            if candidate.score < 0.75 * best.score or (candidate.coverage == 0 and not is_commitment):
+            if candidate in chosen:
                 continue
-            if any(c.passage_index == candidate.passage_index and c.start == candidate.start for c in chosen):
-                continue
-            chosen.append(candidate)
+            same_passage = candidate.passage_index == best.passage_index
+            # Another sentence joins the answer only when it is nearly as good: from the same
+            # passage (context of the best one), or elsewhere with as much of the question in it.
+            if same_passage and candidate.score >= 0.85 * best.score and (candidate.coverage > 0 or is_commitment):
+                chosen.append(candidate)
+            elif not same_passage and candidate.score >= 0.92 * best.score and candidate.coverage >= best.coverage:
+                chosen.append(candidate)
         # Read in source order: by passage rank, then position within the passage.
         chosen.sort(key=lambda c: (c.passage_index, c.start))
         citations = []

@@ -1,0 +1,55 @@
+"""`scrutiny eval`: the known-answer set (or a BEIR benchmark) against an index."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from cli.query_commands import _with_engine
+
+    if args.beir:
+        from eval.beir import run_beir
+
+        report = run_beir(Path(args.beir), work_dir=Path(args.work_dir) if args.work_dir else None, split=args.split, limit=args.limit)
+        if args.json:
+            Path(args.json).write_text(json.dumps(report, indent=2))
+        print(report["table"])
+        return 0
+
+    from eval.known_answers import load_known_answers
+    from eval.runner import build_report, format_table, run_set, save_json
+
+    known = load_known_answers([Path(p) for p in args.set] if args.set else None, part=args.part)
+    modes = ["hybrid", "dense", "sparse"] if args.compare else ["hybrid"]
+
+    def action(engine) -> int:
+        engine.warm_up()
+        runs = {mode: run_set(engine, known, mode) for mode in modes}
+        report = build_report(engine, runs)
+        baseline = json.loads(Path(args.baseline).read_text()) if args.baseline else None
+        print(format_table(report, baseline))
+        if args.json:
+            save_json(report, Path(args.json))
+        if args.save_baseline:
+            save_json(report, Path(args.save_baseline))
+        return 0
+
+    return _with_engine(args, "scrutiny eval", action)
+
+
+def register(commands) -> None:
+    evaluate = commands.add_parser("eval", help="score the known-answer set (or --beir DIR) against an index")
+    evaluate.add_argument("--index", help="embedded index folder")
+    evaluate.add_argument("--set", action="append", help="JSONL known-answer file(s) (default: eval/data/*.jsonl)")
+    evaluate.add_argument("--part", choices=["all", "seeds", "shared"], default="all", help="'seeds' = questions the bundled sample answers")
+    evaluate.add_argument("--compare", action="store_true", help="also run dense-only and BM25-only retrieval")
+    evaluate.add_argument("--json", help="write the full report here")
+    evaluate.add_argument("--baseline", help="a saved report to show what got better or worse")
+    evaluate.add_argument("--save-baseline", help="save this run's report as a baseline")
+    evaluate.add_argument("--beir", help="a BEIR dataset folder (corpus.jsonl, queries*.jsonl, qrels-*.tsv)")
+    evaluate.add_argument("--split", choices=["test", "train"], default="test", help="BEIR queries to score")
+    evaluate.add_argument("--limit", type=int, default=None, help="BEIR: score only the first N queries")
+    evaluate.add_argument("--work-dir", help="BEIR: where to keep the built index (reused when present)")
+    evaluate.set_defaults(handler=cmd_eval, host=None, port=None)
