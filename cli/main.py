@@ -81,10 +81,11 @@ def _optional_commands():
 
     yield query_commands.register
     try:
-        from cli import eval_commands
+        from cli import bench_commands, eval_commands
     except ImportError:
         return
     yield eval_commands.register
+    yield bench_commands.register
 
 
 def _quiet_model_loading() -> None:

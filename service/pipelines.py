@@ -6,29 +6,22 @@ os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from haystack import Pipeline  # noqa: E402
-from haystack.utils import ComponentDevice  # noqa: E402
-from haystack_integrations.components.embedders.sentence_transformers import SentenceTransformersTextEmbedder  # noqa: E402
 
 from indexes import ScrutinyIndex  # noqa: E402
 from service.components.extractive_answerer import ExtractiveAnswerer  # noqa: E402
 from service.components.hybrid_retriever import HybridRetriever  # noqa: E402
+from service.components.onnx_text_embedder import OnnxTextEmbedder  # noqa: E402
 from service.components.passage_deduplicator import PassageDeduplicator  # noqa: E402
 from service.components.query_expander import GlossaryQueryExpander  # noqa: E402
 from service.settings import ServiceSettings  # noqa: E402
-
-
-def _text_embedder(model: str) -> SentenceTransformersTextEmbedder:
-    return SentenceTransformersTextEmbedder(
-        model=model, device=ComponentDevice.from_str("cpu"), normalize_embeddings=True, progress_bar=False, local_files_only=True
-    )
 
 
 def build_search_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True) -> Pipeline:
     """query -> glossary expansion -> dense embedding -> hybrid retrieval -> de-duplication."""
     pipeline = Pipeline()
     pipeline.add_component("expander", GlossaryQueryExpander(enabled=expand_glossary))
-    pipeline.add_component("embedder", _text_embedder(index.settings.model))
-    pipeline.add_component("retriever", HybridRetriever(index=index, top_k=settings.default_k, prefetch_limit=settings.prefetch_limit))
+    pipeline.add_component("embedder", OnnxTextEmbedder(model=index.settings.model))
+    pipeline.add_component("retriever", HybridRetriever(index=index, top_k=settings.default_k, prefetch_limit=settings.prefetch_limit, weights=settings.fusion_weights))
     pipeline.add_component("deduplicator", PassageDeduplicator(top_k=settings.default_k))
     # The expanded query feeds both the dense and the BM25 branch.
     pipeline.connect("expander.expanded", "embedder.text")

@@ -17,13 +17,21 @@ class HybridRetriever:
         retriever.run(query_embedding=vector, query_text="no further action")
     """
 
-    def __init__(self, index: ScrutinyIndex, top_k: int = 10, mode: Mode = "hybrid", prefetch_limit: int = 50):
+    def __init__(
+        self,
+        index: ScrutinyIndex,
+        top_k: int = 10,
+        mode: Mode = "hybrid",
+        prefetch_limit: int = 50,
+        weights: tuple[float, float] | None = None,
+    ):
         """
         :param index: The open index.
         :param top_k: Passages returned by default.
         :param mode: "hybrid" (default), "dense" or "sparse" (BM25 only).
         :param prefetch_limit: Candidates each branch contributes to the fusion.
-        :raises ValueError: for a mode outside those three or non-positive limits.
+        :param weights: RRF weights of the (dense, BM25) branches; None weighs them equally.
+        :raises ValueError: for a mode outside those three, non-positive limits or weights.
         """
         if mode not in ("hybrid", "dense", "sparse"):
             raise ValueError(f"mode must be 'hybrid', 'dense' or 'sparse', got {mode!r}")
@@ -32,7 +40,10 @@ class HybridRetriever:
         self.index = index
         self.top_k = top_k
         self.mode = mode
+        if weights is not None and (len(weights) != 2 or min(weights) <= 0):
+            raise ValueError(f"weights must be two positive numbers (dense, BM25), got {weights}")
         self.prefetch_limit = prefetch_limit
+        self.weights = weights
 
     @component.output_types(passages=list[Document])
     def run(
@@ -61,6 +72,7 @@ class HybridRetriever:
             limit=top_k,
             mode=mode,
             prefetch_limit=max(self.prefetch_limit, top_k),
+            weights=self.weights,
             with_dense=True,
         )
         passages = [Document(id=hit.id, content=hit.payload.get("text"), meta=hit.payload, score=hit.score, embedding=hit.dense) for hit in hits]

@@ -1,0 +1,110 @@
+"""Query latency over an index: `/search` and `/ask` percentiles in-process and over HTTP,
+beside the raw query-embedding time and the raw Qdrant query time measured in the same run,
+and how long `scrutiny serve` takes to be ready."""
+
+import itertools
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from eval.known_answers import load_known_answers
+from indexes import IndexSettings, open_index
+from service.app import create_app
+from service.engine import QueryEngine
+from service.schemas import AskRequest
+from service.settings import ServiceSettings
+
+AUTHORITIES = ["Medway", "Kent", "West Berkshire", "Norfolk", "Birmingham", "Leeds", "Devon", "Croydon", "Cumbria", "Slough", "Sunderland", "Essex"]
+TOPICS = [
+    "caseloads of social workers", "care leavers accommodation", "the front door and MASH", "child sexual exploitation",
+    "children missing from home", "placement stability", "management oversight and supervision", "recruitment of social workers",
+    "unaccompanied asylum-seeking children", "NFA rates", "early help", "the virtual school",
+]
+TEMPLATES = ["What did Ofsted say about {topic} in {authority}?", "{topic} in {authority}", "How is {authority} doing on {topic}?"]
+
+
+def questions(count: int) -> list[str]:
+    varied = [k.question for k in load_known_answers()]
+    for authority, topic, template in itertools.product(AUTHORITIES, TOPICS, TEMPLATES):
+        varied.append(template.format(authority=authority, topic=topic))
+    seen = list(dict.fromkeys(varied))
+    # Interleave so any prefix mixes kinds of question.
+    return [seen[(i * 37) % len(seen)] for i in range(min(count, len(seen)))]
+
+
+def percentiles(values: list[float]) -> dict:
+    ordered = sorted(values)
+    at = lambda q: ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]  # noqa: E731
+    return {"p50_ms": round(at(0.5), 2), "p95_ms": round(at(0.95), 2), "mean_ms": round(statistics.mean(ordered), 2), "n": len(ordered)}
+
+
+def _timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def readiness_seconds(index_path: Path) -> float:
+    """Seconds from starting `scrutiny serve` to its first 200 on /health."""
+    port = _free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--index", str(index_path), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() - started < 120:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    return round(time.perf_counter() - started, 2)
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        return float("nan")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def bench_latency(index_path: Path | None = None, questions_count: int = 240) -> dict:
+    index_settings = IndexSettings(index_path=index_path) if index_path else IndexSettings()
+    ready = readiness_seconds(index_settings.index_path)
+    settings = ServiceSettings(index=index_settings)
+    asked = questions(questions_count)
+    report: dict = {"index": str(index_settings.index_path), "questions": len(asked), "ready_seconds": ready}
+    with open_index(index_settings, purpose="scrutiny bench latency") as index:
+        engine = QueryEngine(index, settings)
+        engine.warm_up()
+        report["chunks"] = index.count_chunks()
+        embedder = engine.search_pipeline.get_component("embedder")
+        vectors = {}
+        embed_times = []
+        for question in asked:
+            embed_times.append(_timed(lambda q=question: vectors.__setitem__(q, embedder.run(text=q)["embedding"])))
+        report["raw_query_embedding"] = percentiles(embed_times)
+        report["raw_qdrant_hybrid_query"] = percentiles([_timed(lambda q=q: index.search(dense=vectors[q], query_text=q, limit=50)) for q in asked])
+        report["search_in_process"] = percentiles([_timed(lambda q=q: engine.search(q, k=10)) for q in asked])
+        report["ask_in_process"] = percentiles([_timed(lambda q=q: engine.ask(AskRequest(question=q))) for q in asked])
+
+        port = _free_port()
+        server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            report["search_http"] = percentiles([_timed(lambda q=q: client.get("/search", params={"q": q, "k": 10}).raise_for_status()) for q in asked])
+            report["ask_http"] = percentiles([_timed(lambda q=q: client.post("/ask", json={"question": q}).raise_for_status()) for q in asked])
+        server.should_exit = True
+        thread.join(timeout=10)
+    report["goals"] = {"search_p50_ms": 25, "search_p95_ms": 50, "ask_p95_ms": 150, "ready_seconds": 10}
+    return report

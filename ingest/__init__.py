@@ -1,0 +1,1 @@
+"""Ingest: sources -> documents -> chunks -> vectors -> the index."""

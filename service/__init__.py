@@ -1,0 +1,1 @@
+"""The query service: FastAPI app, query pipelines and their components."""

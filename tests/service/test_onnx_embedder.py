@@ -1,0 +1,32 @@
+"""The service's query embedder gives the vectors ingest's sentence-transformers model gives."""
+
+import numpy as np
+import pytest
+
+from indexes import IndexSettings
+from service.components.onnx_text_embedder import OnnxTextEmbedder
+
+pytestmark = pytest.mark.slow
+
+TEXTS = [
+    "What did the director promise on NFA rates?",
+    "closing cases with no further action",
+    "Ofsted judged Medway's children's services inadequate in 2019. " * 30,  # longer than the model window
+]
+
+
+def test_onnx_and_sentence_transformers_vectors_agree(tmp_path):
+    from sentence_transformers import SentenceTransformer
+
+    model = IndexSettings().model
+    onnx = OnnxTextEmbedder(model=model, cache_dir=str(tmp_path))
+    reference = SentenceTransformer(model, device="cpu", local_files_only=True).encode(TEXTS, normalize_embeddings=True)
+    for text, expected in zip(TEXTS, reference):
+        vector = np.asarray(onnx.run(text=text)["embedding"])
+        assert vector.shape == (384,)
+        assert float(vector @ expected) > 0.9999
+
+
+def test_a_folder_without_a_tokenizer_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="tokenizer.json"):
+        OnnxTextEmbedder(model=str(tmp_path))
