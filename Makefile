@@ -17,8 +17,8 @@ install: $(STAMP)
 
 ## Index the bundled sample corpus and answer a sample question.
 demo: $(STAMP)
-	$(BIN)/scrutiny ingest sample --index var/sample-index
-	$(BIN)/scrutiny ask "What did the director promise on NFA rates?" --index var/sample-index
+	$(BIN)/scrutiny ingest sample
+	$(BIN)/scrutiny ask "What did the director promise on NFA rates?"
 
 ## The test suite (what CI runs).
 test: $(STAMP)
@@ -28,7 +28,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
 serve: $(STAMP)
-	$(BIN)/scrutiny serve --index var/sample-index
+	$(BIN)/scrutiny serve
 
 clean:
-	rm -rf var/sample-index .pytest_cache
+	rm -rf var/index .pytest_cache
