@@ -104,6 +104,53 @@ def _without_torch() -> None:
         sys.modules["torch"] = None
 
 
+def cmd_commitments(args: argparse.Namespace) -> int:
+    from service.tracking import ScrutinyTracker
+
+    def action(engine) -> int:
+        register = ScrutinyTracker(engine).commitments(_filters(args), who=args.who, status=args.status, as_of=args.as_of)
+        if args.json:
+            print(register.model_dump_json())
+            return EXIT_OK
+        print(f"{register.total} commitments (deadlines judged as of {register.as_of})\n")
+        for item in register.commitments:
+            print(f"[{item.status.upper()}] {_describe(item.citation)} — {item.who or 'unknown'}; due: {item.due_text or 'not stated'}")
+            print(textwrap.indent(textwrap.fill(item.what, 100), "    "))
+            if item.evidence:
+                print(f"    follow-up: {_describe(item.evidence)}: {item.evidence.quote[:200]}")
+            else:
+                print(f"    no follow-up found in {item.later_documents_searched} later documents")
+            print()
+        return EXIT_OK
+
+    return _with_engine(args, "scrutiny commitments", action)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from service.schemas import CompareRequest
+    from service.tracking import ScrutinyTracker
+
+    if not args.authority or len(args.authority) < 2:
+        print("scrutiny: compare needs at least two --authority", file=sys.stderr)
+        return EXIT_USAGE
+    filters = _filters(args).model_copy(update={"authority": []})
+
+    def action(engine) -> int:
+        response = ScrutinyTracker(engine).compare(CompareRequest(question=args.question, authorities=args.authority, filters=filters, k=args.k))
+        if args.json:
+            print(response.model_dump_json())
+            return EXIT_OK
+        for row in response.rows:
+            print(f"== {row.authority}")
+            print(textwrap.fill(row.answer, 100) if row.answer else row.reason)
+            for citation in row.citations:
+                print(f"  [{citation.n}] {_describe(citation)}  {citation.url or citation.source}")
+            print()
+        return EXIT_OK
+
+    return _with_engine(args, "scrutiny compare", action)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _service_settings(args)
     from service.model_export import ensure_exported
@@ -146,6 +193,19 @@ def register(commands) -> None:
     ask.add_argument("--k", type=int, default=5, help="passages returned beside the answer (1-50)")
     _add_filters(ask)
     ask.set_defaults(handler=cmd_ask)
+
+    commitments = commands.add_parser("commitments", help="the commitments register with follow-up status")
+    commitments.add_argument("--who", help="part of a name or role, e.g. Director")
+    commitments.add_argument("--status", choices=["evidenced", "overdue", "open"])
+    commitments.add_argument("--as-of", type=date.fromisoformat, help="judge deadlines as of this date (default today)")
+    _add_filters(commitments)
+    commitments.set_defaults(handler=cmd_commitments)
+
+    compare = commands.add_parser("compare", help="answer one question separately for several authorities")
+    compare.add_argument("question")
+    compare.add_argument("--k", type=int, default=3)
+    _add_filters(compare)
+    compare.set_defaults(handler=cmd_compare)
 
     serve = commands.add_parser("serve", help="run the HTTP API (docs at /docs)")
     serve.add_argument("--index", help="embedded index folder")

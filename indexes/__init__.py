@@ -10,7 +10,7 @@ from indexes.errors import (
     IndexSchemaError,
 )
 from indexes.filters import SearchFilter
-from indexes.schema import DOC_TYPES, SCHEMA_VERSION, ChunkHit, ChunkRecord, DocumentRecord, SparseVector
+from indexes.schema import DOC_TYPES, SCHEMA_VERSION, ChunkHit, ChunkRecord, CommitmentRecord, DocumentRecord, SparseVector
 from indexes.settings import IndexSettings
 from indexes.store import ScrutinyIndex, open_index
 
@@ -20,6 +20,7 @@ __all__ = [
     "AuthorityRegistry",
     "ChunkHit",
     "ChunkRecord",
+    "CommitmentRecord",
     "DocumentNotFoundError",
     "DocumentRecord",
     "IndexBackendError",

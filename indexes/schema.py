@@ -36,6 +36,14 @@ DOCUMENT_PAYLOAD_INDEXES = {
     "sources": "keyword",
 }
 
+COMMITMENT_PAYLOAD_INDEXES = {
+    "document_id": "keyword",
+    "authority": "keyword",
+    "body": "keyword",
+    "date_int": "integer",
+    "due_int": "integer",
+}
+
 _ID_NAMESPACE = uuid.UUID("5c1e7a3e-3b1f-4f0e-9a55-2d1b7c0f9e11")
 
 
@@ -107,6 +115,35 @@ class DocumentRecord:
             text=self.text,
             sources=list(self.sources),
             date_int=date_int(self.meta.get("date")),
+        )
+        return payload
+
+
+@dataclass
+class CommitmentRecord:
+    """An undertaking found in minutes, with its exact span in the document text."""
+
+    document_id: str
+    start: int
+    end: int
+    quote: str
+    sparse: SparseVector
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return point_id(f"commitment:{self.document_id}:{self.start}:{self.end}")
+
+    def payload(self) -> dict[str, Any]:
+        payload = dict(self.meta)
+        payload.update(
+            commitment_id=self.id,
+            document_id=self.document_id,
+            quote=self.quote,
+            start=self.start,
+            end=self.end,
+            date_int=date_int(self.meta.get("date")),
+            due_int=date_int(self.meta.get("due_date")),
         )
         return payload
 

@@ -17,6 +17,7 @@ from indexes.schema import (
     TITLE_SPARSE_VECTOR,
     ChunkHit,
     ChunkRecord,
+    CommitmentRecord,
     DocumentRecord,
     point_id,
 )
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 # Document fields returned by listings (everything but the full text).
 DOCUMENT_SUMMARY_FIELDS = [
     "document_id", "title", "doc_type", "authority", "body", "date", "sources", "url",
-    "n_chunks", "n_pages", "content_sha256", "ofsted", "date_source", "pipeline_version",
+    "n_chunks", "n_pages", "content_sha256", "ofsted", "date_source", "pipeline_version", "commitments_version",
 ]
 # Chunk fields a search hit carries (the embedding header is not needed by readers).
 CHUNK_HIT_FIELDS = [
@@ -144,13 +145,33 @@ class ScrutinyIndex:
             [PointData(id=document.id, payload=document.payload(), sparse={TITLE_SPARSE_VECTOR: title_vector})],
         )
 
+    def put_commitments(self, document_id: str, commitments: list[CommitmentRecord]) -> None:
+        """Replace the commitments recorded for one document."""
+        self.backend.delete("commitments", SearchFilter(document_ids=[document_id]))
+        self.backend.upsert(
+            "commitments",
+            [PointData(id=c.id, payload=c.payload(), sparse={SPARSE_VECTOR: c.sparse}) for c in commitments],
+        )
+
+    def iter_commitments(self, search_filter: SearchFilter | None = None):
+        offset = None
+        while True:
+            records, offset = self.backend.scroll("commitments", search_filter, MAX_SCROLL_PAGE, offset, None)
+            yield from records
+            if offset is None:
+                return
+
     def set_sources(self, document_id: str, sources: list[str]) -> None:
-        self.backend.set_payload("documents", point_id(f"document:{document_id}"), {"sources": sources})
+        self.set_document_fields(document_id, {"sources": sources})
+
+    def set_document_fields(self, document_id: str, fields: dict[str, Any]) -> None:
+        self.backend.set_payload("documents", point_id(f"document:{document_id}"), fields)
 
     def delete_document(self, document_id: str) -> None:
         """Remove the record first, so a half-deleted document is never served as complete."""
         self.backend.delete("documents", SearchFilter(document_ids=[document_id]))
         self.backend.delete("chunks", SearchFilter(document_ids=[document_id]))
+        self.backend.delete("commitments", SearchFilter(document_ids=[document_id]))
 
     def remove_source(self, source: str, document_id: str | None = None) -> str | None:
         """Forget one source (of `document_id`, or of whichever document holds it); the document

@@ -42,7 +42,7 @@ _RELATIVE = re.compile(r"(?:\b(?:which|that)|^\W*(?:this|it|these))\s+$", re.I)
 _HEDGED = re.compile(r"\b(?:it was hoped|hoped that|it was expected)\b", re.I)
 
 WHO = re.compile(
-    r"\b(?:[Tt]he (?:Director(?: of [A-Z][\w’' –-]+?(?= (?:undertook|explained|added|confirmed|said|would|introduced)| –|,|$))?|Commissioner|Chairman|Chair|Leader|Cabinet Member(?: for [A-Z][\w’' ]+)?|Head of [A-Z][\w’' ]+|Corporate Director[\w’' ]*|Committee|Commission|service)"
+    r"\b(?:[Tt]he (?:Director(?: of [A-Z][\w’' –-]+?(?= (?:undertook|explained|added|confirmed|said|would|introduced)| –|,|$))?|Commissioner|Chairman|Chair|Leader|Cabinet Member(?: for [A-Z][\w’']+(?: (?:[A-Z][\w’']+|and|of))*)?|Head of [A-Z][\w’']+(?: (?:[A-Z][\w’']+|and|of))*|Corporate Director(?: (?:[A-Z][\w’']+|and|of))*|Committee|Commission|service)"
     r"|(?:Mr|Mrs|Ms|Dr|Cllr|Councillor) [A-Z][a-z]+(?: [A-Z][a-z]+)?"
     r"|[A-Z][a-z]+ [A-Z][a-z]+(?= (?:undertook|stated|advised|explained|confirmed|concluded|added))"
     r"|(?:he|she))\b"

@@ -17,9 +17,10 @@ from haystack_integrations.components.embedders.sentence_transformers import (  
 )
 from tqdm import tqdm  # noqa: E402
 
-from indexes import ScrutinyIndex  # noqa: E402
+from indexes import ScrutinyIndex, SearchFilter  # noqa: E402
 from ingest.components.bm25_sparse_embedder import Bm25SparseEmbedder  # noqa: E402
 from ingest.components.change_detector import ChangeDetector  # noqa: E402
+from ingest.components.commitment_extractor import COMMITMENTS_VERSION, CommitmentExtractor  # noqa: E402
 from ingest.components.index_writer import IndexWriter  # noqa: E402
 from ingest.components.metadata_enricher import MetadataEnricher  # noqa: E402
 from ingest.components.source_converter import SourceConverter  # noqa: E402
@@ -82,6 +83,7 @@ class IngestSummary:
     failed: list[dict] = field(default_factory=list)
     skipped: int = 0
     deleted: int = 0
+    commitments: int = 0
     seconds: float = 0.0
     chunks_per_second: float = 0.0
     interrupted: bool = False
@@ -95,6 +97,7 @@ class IngestSummary:
             f"{self.unchanged} unchanged, {self.duplicates} duplicates, {len(self.failed)} failed"
             + (f", {self.skipped} other files skipped" if self.skipped else "")
             + (f", {self.deleted} sources deleted" if self.deleted else "")
+            + (f", {self.commitments} commitments recorded" if self.commitments else "")
             + f" in {self.seconds:.1f} s ({self.chunks_per_second:.1f} chunks/s)"
             + (" - INTERRUPTED, run again to finish" if self.interrupted else "")
         )
@@ -143,6 +146,8 @@ def run_ingest(
     finally:
         bar.close()
         index.flush()
+    if not summary.interrupted:
+        summary.commitments = refresh_commitments(index)
     if not summary.interrupted and summary.written:
         index.optimize()
     summary.documents = len(chunk_counts)
@@ -150,6 +155,27 @@ def run_ingest(
     summary.seconds = round(time.perf_counter() - started, 2)
     summary.chunks_per_second = round(summary.written / summary.seconds, 2) if summary.seconds else 0.0
     return summary
+
+
+def refresh_commitments(index: ScrutinyIndex) -> int:
+    """(Re-)extract commitments from stored minutes whose record predates the current rules.
+    Reads stored text only, so an index built before the register existed gains one without
+    re-embedding. Returns how many commitments were written."""
+    extractor = CommitmentExtractor(avg_len=index.settings.bm25_avg_len)
+    stale = [
+        d["document_id"]
+        for d in index.iter_documents(SearchFilter(doc_types=["minutes"]), fields=["document_id", "commitments_version"])
+        if d.get("commitments_version") != COMMITMENTS_VERSION
+    ]
+    written = 0
+    for document_id in stale:
+        record = index.get_document(document_id)
+        commitments = extractor.run(documents=[record])["commitments"][document_id]
+        index.put_commitments(document_id, commitments)
+        index.set_document_fields(document_id, {"commitments_version": COMMITMENTS_VERSION})
+        written += len(commitments)
+    index.flush()
+    return written
 
 
 def delete_sources(arguments: list[str], index: ScrutinyIndex) -> IngestSummary:

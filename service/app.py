@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from indexes import open_index
 from service.engine import QueryEngine
 from service.errors import install_error_handlers
-from service.routes import ask, documents, health, search
+from service.routes import ask, authorities, commitments, compare, documents, health, search
 from service.settings import ServiceSettings, get_settings
 
 
@@ -39,6 +39,6 @@ def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine |
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (search, ask, documents, health):
+    for module in (search, ask, compare, commitments, authorities, documents, health):
         app.include_router(module.router)
     return app

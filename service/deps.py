@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from service.engine import QueryEngine
+from service.tracking import ScrutinyTracker
 
 
 def get_engine(request: Request) -> QueryEngine:
@@ -12,3 +13,10 @@ def get_engine(request: Request) -> QueryEngine:
 
 
 EngineDep = Annotated[QueryEngine, Depends(get_engine)]
+
+
+def get_tracker(engine: EngineDep) -> ScrutinyTracker:
+    return ScrutinyTracker(engine)
+
+
+TrackerDep = Annotated[ScrutinyTracker, Depends(get_tracker)]

@@ -67,7 +67,7 @@ class QueryEngine:
         self.settings = settings
         self.search_pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary)
         self.ask_pipeline = build_ask_pipeline(index, settings, expand_glossary=expand_glossary)
-        self._document_text = lru_cache(maxsize=256)(self._load_document_text)
+        self.document_text = lru_cache(maxsize=256)(self._load_document_text)
 
     def warm_up(self) -> None:
         """Load the model and run one query, so the first user request is not the slow one."""
@@ -164,11 +164,11 @@ class QueryEngine:
 
     def quote_is_exact(self, document_id: str, start: int, end: int, quote: str) -> bool:
         """The contract every citation keeps: the quote is the document's text at its offsets."""
-        text, _ = self._document_text(document_id)
+        text, _ = self.document_text(document_id)
         return 0 <= start < end <= len(text) and text[start:end] == quote
 
     def page_of(self, document_id: str, offset: int, fallback: int | None) -> int | None:
-        _, pages = self._document_text(document_id)
+        _, pages = self.document_text(document_id)
         for number, (start, end) in enumerate(pages, start=1):
             if start <= offset < end + 2:
                 return number

@@ -42,7 +42,6 @@ GLOSSARY: dict[str, list[str]] = {
     "YOT": ["youth offending team"],
     "RI": ["requires improvement"],
     "HMI": ["his majesty's inspector", "her majesty's inspector"],
-    "OFSTED": ["office for standards in education"],
     "QA": ["quality assurance"],
     "KPI": ["key performance indicator"],
     "O&S": ["overview and scrutiny"],
@@ -56,10 +55,11 @@ GLOSSARY: dict[str, list[str]] = {
     "FGC": ["family group conference"],
 }
 
-# Word families that council papers and Ofsted reports use for one idea: a question in one
-# form should match passages in another ("judged" ~ "judgement" ~ "grade").
+# Word families that council papers and Ofsted reports use for one idea: the answerer lets a
+# question in one form match a sentence in another ("judged" ~ "judgement" ~ "grade"). They are
+# not added to the search query, where they would drown its own words.
 WORD_FAMILIES: list[set[str]] = [
-    {"judge", "judged", "judgement", "judgment", "judgements", "grade", "graded", "rated", "rating"},
+    {"judge", "judged", "judgement", "judgment", "judgements", "grade", "graded", "grading", "rated", "rating"},
     {"inspection", "inspected", "inspectors", "inspector"},
     {"update", "updates", "progress report"},
     {"caseload", "caseloads", "case load"},
@@ -95,8 +95,4 @@ def expand(query: str) -> list[str]:
     for phrase, acronyms in _BY_PHRASE.items():
         if re.search(r"\b" + re.escape(phrase) + r"\b", normalised):
             additions.extend(acronyms)
-    words = set(normalised.split())
-    for family in WORD_FAMILIES:
-        if words & family:
-            additions.extend(sorted(family - words))
     return list(dict.fromkeys(a for a in additions if a.lower() not in normalised))

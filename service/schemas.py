@@ -116,3 +116,72 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+class CommitmentItem(BaseModel):
+    commitment_id: str
+    who: str | None = Field(description="Role or name that made the commitment, where the text gives it")
+    what: str = Field(description="The commitment, verbatim")
+    due_text: str | None = Field(description="How the minutes put the deadline ('next meeting', 'once known', 'December 2015')")
+    due_date: str | None = Field(description="The latest date the deadline implies, when it implies one")
+    status: Literal["evidenced", "overdue", "open"]
+    later_documents_searched: int = Field(description="Later documents of the same authority that were searched for a follow-up")
+    citation: Citation = Field(description="Where the commitment was made")
+    evidence: Citation | None = Field(default=None, description="A later passage reporting back on it, if one was found")
+
+
+class CommitmentList(BaseModel):
+    commitments: list[CommitmentItem]
+    total: int
+    as_of: date
+
+
+class CompareRequest(BaseModel):
+    question: str = Field(min_length=3, max_length=500)
+    authorities: list[str] = Field(min_length=2, max_length=8)
+    filters: Filters = Field(default_factory=Filters, description="Applied to every authority (its own authority list is ignored)")
+    k: int = Field(default=3, ge=1, le=20)
+
+
+class CompareRow(BaseModel):
+    authority: str
+    answer: str | None
+    abstained: bool
+    reason: str
+    citations: list[Citation]
+
+
+class CompareResponse(BaseModel):
+    question: str
+    rows: list[CompareRow]
+
+
+class Inspection(BaseModel):
+    document_id: str
+    title: str | None
+    published: str | None
+    framework: str | None
+    inspection_start: str | None
+    inspection_end: str | None
+    lead_inspector: str | None
+    grades: dict[str, str]
+    citation: Citation | None = Field(description="The report's first-page judgement, verbatim")
+
+
+class AuthorityProfile(BaseModel):
+    name: str
+    region: str | None
+    kind: str | None
+    documents: dict[str, int] = Field(description="Stored documents per type")
+    inspections: list[Inspection]
+
+
+class TimelineEntry(BaseModel):
+    date: str
+    citation: Citation
+
+
+class Timeline(BaseModel):
+    authority: str
+    query: str
+    entries: list[TimelineEntry]

@@ -6,7 +6,7 @@ from typing import Any, Literal, Protocol
 from indexes.filters import SearchFilter
 from indexes.schema import ChunkHit, SparseVector
 
-Collection = Literal["chunks", "documents"]
+Collection = Literal["chunks", "documents", "commitments"]
 Mode = Literal["hybrid", "dense", "sparse"]
 
 

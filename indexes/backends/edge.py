@@ -12,6 +12,7 @@ from indexes.errors import IndexBackendError
 from indexes.filters import SearchFilter
 from indexes.schema import (
     CHUNK_PAYLOAD_INDEXES,
+    COMMITMENT_PAYLOAD_INDEXES,
     DENSE_VECTOR,
     DOCUMENT_PAYLOAD_INDEXES,
     SPARSE_VECTOR,
@@ -76,6 +77,11 @@ class EdgeBackend:
                         sparse_vectors={TITLE_SPARSE_VECTOR: edge.EdgeSparseVectorParams(modifier=edge.Modifier.Idf)},
                     ),
                     DOCUMENT_PAYLOAD_INDEXES,
+                ),
+                "commitments": self._open(
+                    path / "commitments",
+                    edge.EdgeConfig(sparse_vectors={SPARSE_VECTOR: edge.EdgeSparseVectorParams(modifier=edge.Modifier.Idf)}),
+                    COMMITMENT_PAYLOAD_INDEXES,
                 ),
             }
         except Exception as e:  # the engine raises bare Exception subclasses

@@ -12,6 +12,7 @@ from indexes.errors import IndexBackendError, IndexSchemaError
 from indexes.filters import SearchFilter
 from indexes.schema import (
     CHUNK_PAYLOAD_INDEXES,
+    COMMITMENT_PAYLOAD_INDEXES,
     DENSE_VECTOR,
     DOCUMENT_PAYLOAD_INDEXES,
     SPARSE_VECTOR,
@@ -55,7 +56,7 @@ class ServerBackend:
     def __init__(self, url: str, api_key: str | None, collection: str, dimension: int):
         try:
             self._client = QdrantClient(location=":memory:") if url == ":memory:" else QdrantClient(url=url, api_key=api_key)
-            self._names = {"chunks": f"{collection}_chunks", "documents": f"{collection}_documents"}
+            self._names = {name: f"{collection}_{name}" for name in ("chunks", "documents", "commitments")}
             self._ensure(
                 self._names["chunks"],
                 {DENSE_VECTOR: qm.VectorParams(size=dimension, distance=qm.Distance.COSINE)},
@@ -68,6 +69,13 @@ class ServerBackend:
                 {},
                 {TITLE_SPARSE_VECTOR: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
                 DOCUMENT_PAYLOAD_INDEXES,
+                None,
+            )
+            self._ensure(
+                self._names["commitments"],
+                {},
+                {SPARSE_VECTOR: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
+                COMMITMENT_PAYLOAD_INDEXES,
                 None,
             )
         except IndexSchemaError:

@@ -18,7 +18,8 @@ QUESTION_STOPWORDS = frozenset(
     should will shall may might must not no if than then so such very more most much many say said
     tell told show give list find please also between against during after before over under
     happen happened according take took place make made often long still since until already
-    ahead end way like think thought sent get got put sat sit include included""".split()
+    ahead end way like think thought sent get got put sat sit include included respond responded
+    react reacted handle handled deal dealt tackle tackled""".split()
 )
 # Words that make a question about a commitment, not a topic word to match.
 COMMITMENT_QUESTION = re.compile(r"\b(promis\w*|commit\w*|undert\w*|pledg\w*|agree\w*|vow\w*|assur\w*|report(ed)? back)\b", re.I)

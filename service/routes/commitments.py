@@ -1,0 +1,26 @@
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from service.deps import TrackerDep
+from service.schemas import CommitmentList, ErrorResponse, Filters
+
+router = APIRouter(prefix="/commitments", tags=["commitments"])
+
+
+@router.get("", response_model=CommitmentList, responses={422: {"model": ErrorResponse}})
+def list_commitments(
+    tracker: TrackerDep,
+    authority: Annotated[list[str], Query(max_length=20)] = [],
+    body: Annotated[list[str], Query(max_length=20)] = [],
+    who: Annotated[str | None, Query(max_length=100, description="Part of the name or role, e.g. 'Director'")] = None,
+    since: date | None = None,
+    until: date | None = None,
+    status: Literal["evidenced", "overdue", "open"] | None = None,
+    as_of: date | None = Query(default=None, description="Date against which deadlines are judged (default today)"),
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> CommitmentList:
+    """Commitments made in minutes, each with its follow-up status and citations."""
+    filters = Filters(authority=authority, body=body, since=since, until=until)
+    return tracker.commitments(filters, who=who, status=status, as_of=as_of, limit=limit)
