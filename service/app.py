@@ -1,14 +1,20 @@
 """The FastAPI application factory."""
 
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 from indexes import open_index
 from service.engine import QueryEngine
 from service.errors import install_error_handlers
 from service.routes import ask, authorities, commitments, compare, documents, health, search
 from service.settings import ServiceSettings, get_settings
+
+
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine | None = None) -> FastAPI:
@@ -41,4 +47,11 @@ def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine |
     install_error_handlers(app)
     for module in (search, ask, compare, commitments, authorities, documents, health):
         app.include_router(module.router)
+    # The page for members: static files only, no build step, nothing fetched from elsewhere.
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
     return app

@@ -185,3 +185,12 @@ class Timeline(BaseModel):
     authority: str
     query: str
     entries: list[TimelineEntry]
+
+
+class AuthoritySummary(BaseModel):
+    name: str
+    documents: int
+
+
+class AuthorityList(BaseModel):
+    authorities: list[AuthoritySummary]

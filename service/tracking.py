@@ -13,7 +13,9 @@ from service.engine import QueryEngine
 from service.errors import InvalidRequestError, NotFoundError
 from service.schemas import (
     AskRequest,
+    AuthorityList,
     AuthorityProfile,
+    AuthoritySummary,
     Citation,
     CommitmentItem,
     CommitmentList,
@@ -168,6 +170,11 @@ class ScrutinyTracker:
         if canonical is None:
             raise NotFoundError(f"{name!r} is not an English local authority", "unknown_authority")
         return canonical
+
+    def authorities(self) -> AuthorityList:
+        """Authorities with stored documents, most documents first."""
+        counts = self.index.facet("authority", limit=1000, collection="documents")
+        return AuthorityList(authorities=[AuthoritySummary(name=name, documents=n) for name, n in counts if name])
 
     def authority(self, name: str) -> AuthorityProfile:
         canonical = self._canonical(name)

@@ -3,9 +3,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from service.deps import TrackerDep
-from service.schemas import AuthorityProfile, ErrorResponse, Timeline
+from service.schemas import AuthorityList, AuthorityProfile, ErrorResponse, Timeline
 
 router = APIRouter(tags=["authorities"])
+
+
+@router.get("/authorities", response_model=AuthorityList)
+def authorities(tracker: TrackerDep) -> AuthorityList:
+    """Authorities with documents in the index, with their document counts."""
+    return tracker.authorities()
 
 
 @router.get("/authorities/{name}", response_model=AuthorityProfile, responses={404: {"model": ErrorResponse}})
