@@ -115,3 +115,26 @@ def run_beir(dataset: Path, work_dir: Path | None = None, split: str = "test", l
         "published": PUBLISHED.get(name, {}),
         "table": "\n".join(lines),
     }
+
+
+def tune_fusion(dataset: Path, work_dir: Path | None = None, grid: list[tuple[int, tuple[float, float] | None, int]] | None = None) -> list[dict]:
+    """nDCG@10 on the *train* claims for each (rrf_k, (dense, BM25) weights, prefetch) setting,
+    over the index `run_beir` built. Test claims are never used for tuning."""
+    work_dir = work_dir or Path("var") / f"beir-{dataset.name}"
+    _, avg_len = prepare_corpus(dataset, work_dir)
+    queries = {q["_id"]: q["text"] for q in _read_jsonl(dataset / "queries-train.jsonl")}
+    qrels = _read_qrels(dataset / "qrels-train.tsv")
+    query_ids = [q for q in queries if q in qrels]
+    grid = grid or [(k, w, p) for k in (10, 30, 60) for w in (None, (1.0, 1.5), (1.5, 1.0)) for p in (50, 100)]
+    results = []
+    index_settings = IndexSettings(index_path=work_dir / "index", bm25_avg_len=round(avg_len, 1))
+    with open_index(index_settings, purpose="scrutiny eval --beir tuning") as index:
+        for rrf_k, weights, prefetch in grid:
+            index.settings.rrf_k = rrf_k
+            settings = ServiceSettings(index=index_settings, fusion_weights=weights, prefetch_limit=prefetch)
+            engine = QueryEngine(index, settings, expand_glossary=False)
+            engine.search_pipeline.warm_up()
+            rankings = {q: rank_documents(engine, queries[q], "hybrid") for q in query_ids}
+            score = sum(ndcg_at(rankings[q], qrels[q]) for q in query_ids) / len(query_ids)
+            results.append({"rrf_k": rrf_k, "weights": weights, "prefetch_limit": prefetch, "train_ndcg@10": round(score, 4)})
+    return sorted(results, key=lambda r: r["train_ndcg@10"], reverse=True)

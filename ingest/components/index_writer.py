@@ -66,7 +66,7 @@ class IndexWriter:
             for replaced in [{"source": document.meta["source"], "replaces": document.meta.get("replaces")}, *document.meta.get("also_sources", [])]:
                 if replaced.get("replaces"):
                     self.index.remove_source(replaced["source"], replaced["replaces"])
-        for duplicate in duplicates or []:
+        for duplicate in duplicates if duplicates is not None else []:
             if duplicate.get("in_run"):
                 continue
             record = self.index.has_document(duplicate["document_id"])

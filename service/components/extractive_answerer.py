@@ -133,7 +133,7 @@ class ExtractiveAnswerer:
             meta plus `quote` and its `start`/`end` in the document text), `abstained`,
             `reason` and `confidence`.
         """
-        additions = additions or []
+        additions = additions if additions is not None else []
         considered = passages[: self.passages_considered]
         if not considered:
             return {"answer": None, "citations": [], "abstained": True, "reason": "no passages match the question and filters", "confidence": 0.0}

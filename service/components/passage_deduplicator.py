@@ -4,6 +4,7 @@ from typing import Literal
 from haystack import Document, component
 
 _WORDS = re.compile(r"\w+")
+EDGE_WORDS = 6
 
 
 def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
@@ -45,13 +46,19 @@ class PassageDeduplicator:
         """
         top_k = self.top_k if top_k is None else top_k
         kept: list[Document] = []
-        kept_shingles: list[set] = []
+        # Only passages that open or close with the same words can be near-identical, so each
+        # passage is compared with those few, not with every kept one.
+        by_edge: dict[tuple, list[set]] = {}
         for passage in passages:
+            words = _WORDS.findall((passage.content or "").lower())
+            edges = [("head", *words[:EDGE_WORDS]), ("tail", *words[-EDGE_WORDS:])]
             shingles = _shingles(passage.content or "")
-            if any(len(shingles & other) / len(shingles | other) >= self.threshold for other in kept_shingles):
+            similar = [other for edge in edges for other in by_edge.get(edge, [])]
+            if any(len(shingles & other) / len(shingles | other) >= self.threshold for other in similar):
                 continue
             kept.append(passage)
-            kept_shingles.append(shingles)
+            for edge in edges:
+                by_edge.setdefault(edge, []).append(shingles)
         selected = kept[:top_k]
         if sort == "date":
             selected = sorted(selected, key=lambda p: p.meta.get("date") or "", reverse=True)
