@@ -48,17 +48,24 @@ class PassageDeduplicator:
         kept: list[Document] = []
         # Only passages that open or close with the same words can be near-identical, so each
         # passage is compared with those few, not with every kept one.
-        by_edge: dict[tuple, list[set]] = {}
-        for passage in passages:
+        by_edge: dict[tuple, list[int]] = {}
+        shingles: dict[int, set] = {}
+
+        def shingles_of(position: int) -> set:
+            if position not in shingles:
+                shingles[position] = _shingles(passages[position].content or "")
+            return shingles[position]
+
+        for position, passage in enumerate(passages):
             words = _WORDS.findall((passage.content or "").lower())
             edges = [("head", *words[:EDGE_WORDS]), ("tail", *words[-EDGE_WORDS:])]
-            shingles = _shingles(passage.content or "")
-            similar = [other for edge in edges for other in by_edge.get(edge, [])]
-            if any(len(shingles & other) / len(shingles | other) >= self.threshold for other in similar):
+            similar = {other for edge in edges for other in by_edge.get(edge, [])}
+            mine = shingles_of(position) if similar else set()
+            if any(len(mine & shingles_of(o)) / len(mine | shingles_of(o)) >= self.threshold for o in similar):
                 continue
             kept.append(passage)
             for edge in edges:
-                by_edge.setdefault(edge, []).append(shingles)
+                by_edge.setdefault(edge, []).append(position)
         selected = kept[:top_k]
         if sort == "date":
             selected = sorted(selected, key=lambda p: p.meta.get("date") or "", reverse=True)
