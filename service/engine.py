@@ -33,21 +33,22 @@ Mode = Literal["hybrid", "dense", "sparse"]
 CANDIDATES = 50
 
 
+SOURCE_FIELDS = ("document_id", "title", "doc_type", "authority", "body", "date", "source", "url", "page")
+
+
+def source_fields(record: dict, quote: str, start: int, end: int) -> dict:
+    """The fields every passage and citation carries, from a stored chunk, commitment or
+    document payload (a document names its first source)."""
+    fields = {key: record.get(key) for key in SOURCE_FIELDS}
+    if fields["source"] is None and record.get("sources"):
+        fields["source"] = record["sources"][0]
+    return {**fields, "quote": quote, "start": start, "end": end}
+
+
 def passage_from(document: Document) -> Passage:
     meta = document.meta
     return Passage(
-        document_id=meta["document_id"],
-        title=meta.get("title"),
-        doc_type=meta.get("doc_type"),
-        authority=meta.get("authority"),
-        body=meta.get("body"),
-        date=meta.get("date"),
-        source=meta.get("source"),
-        url=meta.get("url"),
-        page=meta.get("page"),
-        quote=document.content or "",
-        start=meta["start"],
-        end=meta["end"],
+        **source_fields(meta, document.content or "", meta["start"], meta["end"]),
         score=round(float(document.score or 0.0), 6),
         section=meta.get("section"),
     )

@@ -9,7 +9,7 @@ import numpy as np
 import Stemmer
 
 from indexes import SearchFilter, authority_registry
-from service.engine import QueryEngine
+from service.engine import QueryEngine, source_fields
 from service.errors import InvalidRequestError, NotFoundError
 from service.schemas import (
     AskRequest,
@@ -51,22 +51,8 @@ def _topic_stems(text: str) -> set[str]:
     return {s for s in _STEMMER.stemWords(_WORD.findall(text.lower())) if s not in _COMMITMENT_WORDS}
 
 
-def _citation(record: dict, n: int = 1, quote_field: str = "quote") -> Citation:
-    return Citation(
-        n=n,
-        document_id=record["document_id"],
-        title=record.get("title"),
-        doc_type=record.get("doc_type"),
-        authority=record.get("authority"),
-        body=record.get("body"),
-        date=record.get("date"),
-        source=record.get("source") or (record.get("sources") or [None])[0],
-        url=record.get("url"),
-        page=record.get("page"),
-        quote=record[quote_field],
-        start=record["start"],
-        end=record["end"],
-    )
+def _citation(record: dict, n: int = 1) -> Citation:
+    return Citation(n=n, **source_fields(record, record["quote"], record["start"], record["end"]))
 
 
 class ScrutinyTracker:
@@ -206,7 +192,7 @@ class ScrutinyTracker:
         for pattern in GRADE_LABELS.values():
             match = re.search(pattern + r"[^.\n]{0,80}?(Outstanding|Good|Requires improvement(?: to be good)?|Inadequate)", page, re.I)
             if match:
-                return _citation({**record, "quote": match.group(0), "start": match.start(), "end": match.end(), "page": 1, "source": (record.get("sources") or [None])[0]})
+                return _citation({**record, "quote": match.group(0), "start": match.start(), "end": match.end(), "page": 1})
         return None
 
     def timeline(self, name: str, query: str, limit: int = 30) -> Timeline:
