@@ -84,12 +84,18 @@ def run_beir(dataset: Path, work_dir: Path | None = None, split: str = "test", l
     work_dir = work_dir or Path("var") / f"beir-{name}"
     folder, avg_len = prepare_corpus(dataset, work_dir)
     index_settings = IndexSettings(index_path=work_dir / "index", bm25_avg_len=round(avg_len, 1))
+    tuned_path = Path(__file__).parent / "data" / f"fusion_{name}.json"
+    tuned = json.loads(tuned_path.read_text()) if tuned_path.exists() else {}
     queries = {q["_id"]: q["text"] for q in _read_jsonl(dataset / ("queries.jsonl" if split == "test" else "queries-train.jsonl"))}
     qrels = _read_qrels(dataset / f"qrels-{split}.tsv")
     query_ids = [q for q in queries if q in qrels][:limit]
     settings = (service_settings or ServiceSettings()).model_copy(update={"index": index_settings})
     with open_index(index_settings, purpose="scrutiny eval --beir") as index:
         summary = run_ingest([str(folder)], index, show_progress=True)
+        if tuned and service_settings is None:
+            # Fusion chosen on this dataset's train claims (data/fusion_<name>.json).
+            index.settings.rrf_k = tuned["rrf_k"]
+            settings = settings.model_copy(update={"fusion_weights": tuple(tuned["fusion_weights"])})
         # Glossary expansion is for children's services; a biomedical benchmark runs without it.
         engine = QueryEngine(index, settings, expand_glossary=False)
         engine.search_pipeline.warm_up()
@@ -110,31 +116,55 @@ def run_beir(dataset: Path, work_dir: Path | None = None, split: str = "test", l
         "dataset": name,
         "split": split,
         "queries": len(query_ids),
-        "settings": {"rrf_k": index_settings.rrf_k, "fusion_weights": settings.fusion_weights, "prefetch_limit": settings.prefetch_limit, "bm25_avg_len": index_settings.bm25_avg_len},
+        "settings": {"rrf_k": index_settings.rrf_k, "tuned_on_train": bool(tuned), "fusion_weights": settings.fusion_weights, "prefetch_limit": settings.prefetch_limit, "bm25_avg_len": index_settings.bm25_avg_len},
         "scores": scores,
         "published": PUBLISHED.get(name, {}),
         "table": "\n".join(lines),
     }
 
 
-def tune_fusion(dataset: Path, work_dir: Path | None = None, grid: list[tuple[int, tuple[float, float] | None, int]] | None = None) -> list[dict]:
-    """nDCG@10 on the *train* claims for each (rrf_k, (dense, BM25) weights, prefetch) setting,
-    over the index `run_beir` built. Test claims are never used for tuning."""
+def _fused_documents(dense: list[tuple[str, str]], sparse: list[tuple[str, str]], k: int, weights: tuple[float, float] | None) -> list[str]:
+    """Reciprocal-rank fusion of two chunk rankings (Qdrant's formula), then documents in order."""
+    w_dense, w_sparse = weights or (1.0, 1.0)
+    scores: dict[str, float] = {}
+    document_of: dict[str, str] = {}
+    for weight, ranking in ((w_dense, dense), (w_sparse, sparse)):
+        for rank, (chunk, document) in enumerate(ranking):
+            scores[chunk] = scores.get(chunk, 0.0) + weight / (k + rank + 1)
+            document_of[chunk] = document
+    ranking: list[str] = []
+    for chunk in sorted(scores, key=scores.get, reverse=True):
+        if document_of[chunk] not in ranking:
+            ranking.append(document_of[chunk])
+    return ranking[:DEPTH]
+
+
+def tune_fusion(dataset: Path, work_dir: Path | None = None, ks: tuple[int, ...] = (2, 5, 10, 20, 30, 60, 100), weights_grid: tuple = (None, (1.0, 1.25), (1.0, 1.5), (1.0, 2.0), (1.25, 1.0), (1.5, 1.0), (2.0, 1.0)), prefetch: int = 100) -> list[dict]:
+    """nDCG@10 on the *train* claims for each RRF constant and (dense, BM25) weighting: each
+    branch is retrieved once per claim from the index `run_beir` built, and fused here with
+    Qdrant's formula. Test claims are never used for tuning."""
     work_dir = work_dir or Path("var") / f"beir-{dataset.name}"
     _, avg_len = prepare_corpus(dataset, work_dir)
     queries = {q["_id"]: q["text"] for q in _read_jsonl(dataset / "queries-train.jsonl")}
     qrels = _read_qrels(dataset / "qrels-train.tsv")
     query_ids = [q for q in queries if q in qrels]
-    grid = grid or [(k, w, p) for k in (10, 30, 60) for w in (None, (1.0, 1.5), (1.5, 1.0)) for p in (50, 100)]
-    results = []
     index_settings = IndexSettings(index_path=work_dir / "index", bm25_avg_len=round(avg_len, 1))
+    branches: dict[str, tuple[list, list]] = {}
     with open_index(index_settings, purpose="scrutiny eval --beir tuning") as index:
-        for rrf_k, weights, prefetch in grid:
-            index.settings.rrf_k = rrf_k
-            settings = ServiceSettings(index=index_settings, fusion_weights=weights, prefetch_limit=prefetch)
-            engine = QueryEngine(index, settings, expand_glossary=False)
-            engine.search_pipeline.warm_up()
-            rankings = {q: rank_documents(engine, queries[q], "hybrid") for q in query_ids}
-            score = sum(ndcg_at(rankings[q], qrels[q]) for q in query_ids) / len(query_ids)
-            results.append({"rrf_k": rrf_k, "weights": weights, "prefetch_limit": prefetch, "train_ndcg@10": round(score, 4)})
+        engine = QueryEngine(index, ServiceSettings(index=index_settings), expand_glossary=False)
+        embedder = engine.search_pipeline.get_component("embedder")
+        embedder.warm_up()
+        for query_id in query_ids:
+            text = queries[query_id]
+            vector = embedder.run(text=text)["embedding"]
+            ranked = {}
+            for mode in ("dense", "sparse"):
+                hits = index.search(dense=vector, query_text=text, limit=prefetch, mode=mode)
+                ranked[mode] = [(hit.id, Path(hit.payload["source"]).stem) for hit in hits]
+            branches[query_id] = (ranked["dense"], ranked["sparse"])
+    results = []
+    for k in ks:
+        for weights in weights_grid:
+            score = sum(ndcg_at(_fused_documents(*branches[q], k, weights), qrels[q]) for q in query_ids) / len(query_ids)
+            results.append({"rrf_k": k, "weights": weights, "prefetch_limit": prefetch, "train_ndcg@10": round(score, 4)})
     return sorted(results, key=lambda r: r["train_ndcg@10"], reverse=True)
