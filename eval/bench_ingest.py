@@ -35,7 +35,7 @@ def bench_ingest(paths: list[str], batch_size: int = 32) -> dict:
     pipeline_rate = summary.written / summary.seconds
     encode_rate = len(texts) / encode_seconds
     return {
-        "files": len(paths),
+        "paths": paths,
         "documents": summary.documents,
         "chunks": summary.written,
         "failed": len(summary.failed),
