@@ -144,8 +144,11 @@ def chunk_spans(text: str, doc_type: str, max_words: int = 170, min_words: int =
         if current and (n + words_of(current) > target or (starts_unit and not small)):
             flush()
         if pending_heading is not None:
-            # A heading opens the passage that follows it.
-            current.insert(0, pending_heading) if not current else spans.append(Span(pending_heading.start, pending_heading.end, section))
+            # A heading opens the passage that follows it; after unflushed text it stands alone.
+            if current:
+                spans.append(Span(pending_heading.start, pending_heading.end, section))
+            else:
+                current.append(pending_heading)
             pending_heading = None
         if n > max_words:
             flush()

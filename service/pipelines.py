@@ -16,12 +16,21 @@ from service.components.query_expander import GlossaryQueryExpander  # noqa: E40
 from service.settings import ServiceSettings  # noqa: E402
 
 
-def build_search_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True) -> Pipeline:
+def build_search_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True, with_vectors: bool = False) -> Pipeline:
     """query -> glossary expansion -> dense embedding -> hybrid retrieval -> de-duplication."""
     pipeline = Pipeline()
     pipeline.add_component("expander", GlossaryQueryExpander(enabled=expand_glossary))
     pipeline.add_component("embedder", OnnxTextEmbedder(model=index.settings.model))
-    pipeline.add_component("retriever", HybridRetriever(index=index, top_k=settings.default_k, prefetch_limit=settings.prefetch_limit, weights=settings.fusion_weights))
+    pipeline.add_component(
+        "retriever",
+        HybridRetriever(
+            index=index,
+            top_k=settings.default_k,
+            prefetch_limit=settings.prefetch_limit,
+            weights=settings.fusion_weights,
+            with_vectors=with_vectors,
+        ),
+    )
     pipeline.add_component("deduplicator", PassageDeduplicator(top_k=settings.default_k))
     # The expanded query feeds both the dense and the BM25 branch.
     pipeline.connect("expander.expanded", "embedder.text")
@@ -33,7 +42,8 @@ def build_search_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, ex
 
 def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True) -> Pipeline:
     """The search pipeline followed by extractive answering over its passages."""
-    pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary)
+    # The answerer measures each passage's cosine similarity, so the retriever returns vectors.
+    pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary, with_vectors=True)
     pipeline.add_component(
         "answerer",
         ExtractiveAnswerer(

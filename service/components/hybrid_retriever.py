@@ -24,6 +24,7 @@ class HybridRetriever:
         mode: Mode = "hybrid",
         prefetch_limit: int = 50,
         weights: tuple[float, float] | None = None,
+        with_vectors: bool = False,
     ):
         """
         :param index: The open index.
@@ -31,6 +32,7 @@ class HybridRetriever:
         :param mode: "hybrid" (default), "dense" or "sparse" (BM25 only).
         :param prefetch_limit: Candidates each branch contributes to the fusion.
         :param weights: RRF weights of the (dense, BM25) branches; None weighs them equally.
+        :param with_vectors: Return each passage's dense vector (the answerer needs it; search does not).
         :raises ValueError: for a mode outside those three, non-positive limits or weights.
         """
         if mode not in ("hybrid", "dense", "sparse"):
@@ -44,6 +46,7 @@ class HybridRetriever:
             raise ValueError(f"weights must be two positive numbers (dense, BM25), got {weights}")
         self.prefetch_limit = prefetch_limit
         self.weights = weights
+        self.with_vectors = with_vectors
 
     @component.output_types(passages=list[Document])
     def run(
@@ -61,7 +64,7 @@ class HybridRetriever:
         :param top_k: Overrides the default number of passages.
         :param mode: Overrides the default retrieval mode.
         :returns: `passages`, best first, each with the stored payload as `meta`, the fused score
-            and its dense vector as `embedding`.
+            and, with `with_vectors`, its dense vector as `embedding`.
         """
         top_k = self.top_k if top_k is None else top_k
         mode = self.mode if mode is None else mode
@@ -73,7 +76,7 @@ class HybridRetriever:
             mode=mode,
             prefetch_limit=max(self.prefetch_limit, top_k),
             weights=self.weights,
-            with_dense=True,
+            with_dense=self.with_vectors,
         )
         passages = [Document(id=hit.id, content=hit.payload.get("text"), meta=hit.payload, score=hit.score, embedding=hit.dense) for hit in hits]
         return {"passages": passages}
