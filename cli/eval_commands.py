@@ -9,6 +9,14 @@ from pathlib import Path
 def cmd_eval(args: argparse.Namespace) -> int:
     from cli.query_commands import _with_engine
 
+    if args.beir and args.tune:
+        from eval.beir import save_tuned_fusion, tune_fusion
+
+        results = tune_fusion(Path(args.beir), work_dir=Path(args.work_dir) if args.work_dir else None)
+        for row in results[:10]:
+            print(json.dumps(row))
+        print(f"saved to {save_tuned_fusion(Path(args.beir), results)}")
+        return 0
     if args.beir:
         from eval.beir import run_beir
 
@@ -49,6 +57,7 @@ def register(commands) -> None:
     evaluate.add_argument("--baseline", help="a saved report to show what got better or worse")
     evaluate.add_argument("--save-baseline", help="save this run's report as a baseline")
     evaluate.add_argument("--beir", help="a BEIR dataset folder (corpus.jsonl, queries*.jsonl, qrels-*.tsv)")
+    evaluate.add_argument("--tune", action="store_true", help="BEIR: choose the fusion on the TRAIN claims and save it for later runs")
     evaluate.add_argument("--split", choices=["test", "train"], default="test", help="BEIR queries to score")
     evaluate.add_argument("--limit", type=int, default=None, help="BEIR: score only the first N queries")
     evaluate.add_argument("--work-dir", help="BEIR: where to keep the built index (reused when present)")

@@ -94,8 +94,9 @@ def run_beir(dataset: Path, work_dir: Path | None = None, split: str = "test", l
         summary = run_ingest([str(folder)], index, show_progress=True)
         if tuned and service_settings is None:
             # Fusion chosen on this dataset's train claims (data/fusion_<name>.json).
-            index.settings.rrf_k = tuned["rrf_k"]
-            settings = settings.model_copy(update={"fusion_weights": tuple(tuned["fusion_weights"])})
+            index.settings.fusion = tuned["fusion"]
+            index.settings.rrf_k = tuned["rrf_k"] or index.settings.rrf_k
+            settings = settings.model_copy(update={"fusion_weights": tuple(tuned["fusion_weights"]) if tuned["fusion_weights"] else None})
         # Glossary expansion is for children's services; a biomedical benchmark runs without it.
         engine = QueryEngine(index, settings, expand_glossary=False)
         engine.search_pipeline.warm_up()
@@ -106,7 +107,7 @@ def run_beir(dataset: Path, work_dir: Path | None = None, split: str = "test", l
                 "ndcg@10": round(sum(ndcg_at(rankings[q], qrels[q]) for q in query_ids) / len(query_ids), 4),
                 "recall@100": round(sum(recall_at(rankings[q], qrels[q]) for q in query_ids) / len(query_ids), 4),
             }
-    labels = {"sparse": "scrutiny BM25 (Qdrant sparse, IDF)", "dense": "scrutiny dense (all-MiniLM-L6-v2)", "hybrid": "scrutiny hybrid (RRF in Qdrant)"}
+    labels = {"sparse": "scrutiny BM25 (Qdrant sparse, IDF)", "dense": "scrutiny dense (all-MiniLM-L6-v2)", "hybrid": f"scrutiny hybrid ({index_settings.fusion} fusion)"}
     lines = [f"{name} {split} split, {len(query_ids)} queries, {summary.documents} documents, {summary.chunks} chunks", f"{'method':<48}{'nDCG@10':>9}{'R@100':>8}"]
     for label, value in PUBLISHED.get(name, {}).items():
         lines.append(f"{label:<48}{value:>9.3f}{'':>8}")
@@ -116,21 +117,29 @@ def run_beir(dataset: Path, work_dir: Path | None = None, split: str = "test", l
         "dataset": name,
         "split": split,
         "queries": len(query_ids),
-        "settings": {"rrf_k": index_settings.rrf_k, "tuned_on_train": bool(tuned), "fusion_weights": settings.fusion_weights, "prefetch_limit": settings.prefetch_limit, "bm25_avg_len": index_settings.bm25_avg_len},
+        "settings": {"fusion": index_settings.fusion, "rrf_k": index_settings.rrf_k, "tuned_on_train": bool(tuned), "fusion_weights": settings.fusion_weights, "prefetch_limit": settings.prefetch_limit, "bm25_avg_len": index_settings.bm25_avg_len},
         "scores": scores,
         "published": PUBLISHED.get(name, {}),
         "table": "\n".join(lines),
     }
 
 
-def _fused_documents(dense: list[tuple[str, str]], sparse: list[tuple[str, str]], k: int, weights: tuple[float, float] | None) -> list[str]:
-    """Reciprocal-rank fusion of two chunk rankings (Qdrant's formula), then documents in order."""
+def _fused_documents(dense: list[tuple[str, str, float]], sparse: list[tuple[str, str, float]], fusion: str, k: int, weights: tuple[float, float] | None) -> list[str]:
+    """Fuse two chunk rankings the way `ScrutinyIndex.search` does (Qdrant's RRF formula, or
+    the weighted sum of min-max normalised scores), then list documents by their best chunk."""
     w_dense, w_sparse = weights or (1.0, 1.0)
     scores: dict[str, float] = {}
     document_of: dict[str, str] = {}
     for weight, ranking in ((w_dense, dense), (w_sparse, sparse)):
-        for rank, (chunk, document) in enumerate(ranking):
-            scores[chunk] = scores.get(chunk, 0.0) + weight / (k + rank + 1)
+        if not ranking:
+            continue
+        top, bottom = ranking[0][2], ranking[-1][2]
+        for rank, (chunk, document, score) in enumerate(ranking):
+            if fusion == "rrf":
+                gain = weight / (k + rank + 1)
+            else:
+                gain = weight / (w_dense + w_sparse) * (score - bottom) / ((top - bottom) or 1.0)
+            scores[chunk] = scores.get(chunk, 0.0) + gain
             document_of[chunk] = document
     ranking: list[str] = []
     for chunk in sorted(scores, key=scores.get, reverse=True):
@@ -139,10 +148,15 @@ def _fused_documents(dense: list[tuple[str, str]], sparse: list[tuple[str, str]]
     return ranking[:DEPTH]
 
 
-def tune_fusion(dataset: Path, work_dir: Path | None = None, ks: tuple[int, ...] = (2, 5, 10, 20, 30, 60, 100), weights_grid: tuple = (None, (1.0, 1.25), (1.0, 1.5), (1.0, 2.0), (1.25, 1.0), (1.5, 1.0), (2.0, 1.0)), prefetch: int = 100) -> list[dict]:
-    """nDCG@10 on the *train* claims for each RRF constant and (dense, BM25) weighting: each
-    branch is retrieved once per claim from the index `run_beir` built, and fused here with
-    Qdrant's formula. Test claims are never used for tuning."""
+RRF_GRID = [("rrf", k, w) for k in (2, 5, 10, 20, 30, 60, 100) for w in (None, (1.0, 1.25), (1.0, 1.5), (1.0, 2.0), (1.25, 1.0), (1.5, 1.0), (2.0, 1.0))]
+SCORE_GRID = [("score", 0, (round(a, 2), round(1 - a, 2))) for a in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)]
+
+
+def tune_fusion(dataset: Path, work_dir: Path | None = None, grid: list[tuple] = RRF_GRID + SCORE_GRID, prefetch: int = 2 * DEPTH) -> list[dict]:
+    """nDCG@10 on the *train* claims for each fusion (RRF constant and (dense, BM25) weights, or
+    score fusion's dense share): each branch is retrieved once per claim from the index
+    `run_beir` built, at the depth `run_beir` searches, and fused here exactly as the index
+    fuses. Test claims are never used for tuning."""
     work_dir = work_dir or Path("var") / f"beir-{dataset.name}"
     _, avg_len = prepare_corpus(dataset, work_dir)
     queries = {q["_id"]: q["text"] for q in _read_jsonl(dataset / "queries-train.jsonl")}
@@ -159,12 +173,28 @@ def tune_fusion(dataset: Path, work_dir: Path | None = None, ks: tuple[int, ...]
             vector = embedder.run(text=text)["embedding"]
             ranked = {}
             for mode in ("dense", "sparse"):
-                hits = index.search(dense=vector, query_text=text, limit=prefetch, mode=mode)
-                ranked[mode] = [(hit.id, Path(hit.payload["source"]).stem) for hit in hits]
+                hits = index.search(dense=vector, query_text=text, limit=prefetch, prefetch_limit=prefetch, mode=mode)
+                ranked[mode] = [(hit.id, Path(hit.payload["source"]).stem, hit.score) for hit in hits]
             branches[query_id] = (ranked["dense"], ranked["sparse"])
     results = []
-    for k in ks:
-        for weights in weights_grid:
-            score = sum(ndcg_at(_fused_documents(*branches[q], k, weights), qrels[q]) for q in query_ids) / len(query_ids)
-            results.append({"rrf_k": k, "weights": weights, "prefetch_limit": prefetch, "train_ndcg@10": round(score, 4)})
+    for fusion, k, weights in grid:
+        score = sum(ndcg_at(_fused_documents(*branches[q], fusion, k, weights), qrels[q]) for q in query_ids) / len(query_ids)
+        results.append({"fusion": fusion, "rrf_k": k or None, "fusion_weights": weights, "prefetch_limit": prefetch, "train_ndcg@10": round(score, 4)})
     return sorted(results, key=lambda r: r["train_ndcg@10"], reverse=True)
+
+
+def save_tuned_fusion(dataset: Path, results: list[dict]) -> Path:
+    """Record the best fusion on the train claims, with the plain-RRF figure beside it."""
+    best = results[0]
+    default = next(r for r in results if r["fusion"] == "rrf" and r["rrf_k"] == 60 and r["fusion_weights"] is None)
+    path = Path(__file__).parent / "data" / f"fusion_{dataset.name}.json"
+    path.write_text(json.dumps({
+        "_comment": f"Fusion for {dataset.name}, chosen on its TRAIN claims by `scrutiny eval --beir {dataset} --tune` "
+                    "(RRF constants x (dense, BM25) weights, and score fusion's dense share). The test claims were not used.",
+        "fusion": best["fusion"],
+        "rrf_k": best["rrf_k"],
+        "fusion_weights": best["fusion_weights"],
+        "train_ndcg@10": best["train_ndcg@10"],
+        "train_ndcg@10_rrf_k60_equal": default["train_ndcg@10"],
+    }, indent=2) + "\n")
+    return path

@@ -1,6 +1,7 @@
 """Settings of an index: where it lives, what it holds and how it is scored."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,9 @@ class IndexSettings(BaseSettings):
     bm25_avg_len: float = Field(default=110.0, gt=0)
     # Reciprocal-rank fusion constant; 60 is the value of Cormack et al. (2009).
     rrf_k: int = Field(default=60, gt=0)
+    # How the dense and BM25 rankings are combined: reciprocal rank ("rrf", inside Qdrant) or a
+    # weighted sum of each branch's min-max normalised scores ("score"; two Qdrant queries).
+    fusion: Literal["rrf", "score"] = "rrf"
 
     @property
     def model_name(self) -> str:

@@ -232,6 +232,8 @@ class ScrutinyIndex:
             return []
         if mode != "sparse" and dense is None:
             raise ValueError(f"mode {mode!r} needs a dense query vector")
+        if mode == "hybrid" and sparse is not None and self.settings.fusion == "score":
+            return self._score_fused(dense, sparse, search_filter, limit, max(prefetch_limit, limit), weights, with_dense)
         query = HybridQuery(
             dense=dense,
             sparse=sparse,
@@ -243,6 +245,30 @@ class ScrutinyIndex:
             with_dense=with_dense,
         )
         return self.backend.query(query, search_filter, CHUNK_HIT_FIELDS)
+
+    def _score_fused(self, dense, sparse, search_filter, limit, prefetch_limit, weights, with_dense) -> list[ChunkHit]:
+        """Convex combination of the branches' min-max normalised scores: unlike rank fusion it
+        keeps how far ahead a branch's best passages are (a passage missing from a branch
+        scores 0 there)."""
+        w_dense, w_sparse = weights or (1.0, 1.0)
+        fused: dict[str, float] = {}
+        hits: dict[str, ChunkHit] = {}
+        for weight, branch_mode in ((w_dense, "dense"), (w_sparse, "sparse")):
+            branch = self.backend.query(
+                HybridQuery(dense=dense, sparse=sparse, mode=branch_mode, limit=prefetch_limit, prefetch_limit=prefetch_limit,
+                            rrf_k=self.settings.rrf_k, weights=None, with_dense=with_dense),
+                search_filter,
+                CHUNK_HIT_FIELDS,
+            )
+            if not branch:
+                continue
+            top, bottom = branch[0].score, branch[-1].score
+            spread = (top - bottom) or 1.0
+            for hit in branch:
+                fused[hit.id] = fused.get(hit.id, 0.0) + weight / (w_dense + w_sparse) * (hit.score - bottom) / spread
+                hits.setdefault(hit.id, hit)
+        best = sorted(fused, key=fused.get, reverse=True)[:limit]
+        return [ChunkHit(id=i, score=fused[i], payload=hits[i].payload, dense=hits[i].dense) for i in best]
 
     def count_chunks(self, search_filter: SearchFilter | None = None) -> int:
         return self.backend.count("chunks", search_filter)

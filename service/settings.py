@@ -20,7 +20,7 @@ class ServiceSettings(BaseSettings):
     min_confidence: float = Field(default=0.47, ge=0.0, le=1.0)
     semantic_weight: float = Field(default=0.5, ge=0.0, le=1.0)
     prefetch_limit: int = Field(default=50, ge=1, le=1000)
-    # RRF weights of the (dense, BM25) branches; None = equal. Tuned on SciFact's train claims.
+    # Weights of the (dense, BM25) branches in the fusion (SCRUTINY_FUSION: rrf or score); None = equal.
     fusion_weights: tuple[float, float] | None = None
     max_question_chars: int = Field(default=500, ge=10)
 

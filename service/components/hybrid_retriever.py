@@ -10,7 +10,8 @@ Mode = Literal["hybrid", "dense", "sparse"]
 @component
 class HybridRetriever:
     """Retrieves passages from the index: the query's dense vector and BM25 vector, each
-    prefetched, fused by reciprocal rank in one Qdrant query, under the request's filters.
+    prefetched and fused (by reciprocal rank in one Qdrant query, or by normalised score as the
+    index settings say), under the request's filters.
 
     Usage:
         retriever = HybridRetriever(index=index, top_k=10)
@@ -31,7 +32,7 @@ class HybridRetriever:
         :param top_k: Passages returned by default.
         :param mode: "hybrid" (default), "dense" or "sparse" (BM25 only).
         :param prefetch_limit: Candidates each branch contributes to the fusion.
-        :param weights: RRF weights of the (dense, BM25) branches; None weighs them equally.
+        :param weights: Fusion weights of the (dense, BM25) branches; None weighs them equally.
         :param with_vectors: Return each passage's dense vector (the answerer needs it; search does not).
         :raises ValueError: for a mode outside those three, non-positive limits or weights.
         """

@@ -80,6 +80,30 @@ def test_hybrid_search_ranks_the_matching_passage_first(index):
     assert index.get_document(hit["document_id"])["text"][hit["start"]:hit["end"]] == hit["text"]
 
 
+def test_score_fusion_is_the_weighted_sum_of_min_max_normalised_branch_scores(index):
+    query = "the director undertook to address acronyms"
+    vector = fake_vector(query)
+    branches = {
+        mode: {h.id: h.score for h in index.search(dense=vector, query_text=query, mode=mode, limit=50, prefetch_limit=50)}
+        for mode in ("dense", "sparse")
+    }
+    expected: dict[str, float] = {}
+    for weight, scores in ((0.25, branches["dense"]), (0.75, branches["sparse"])):
+        top, bottom = max(scores.values()), min(scores.values())
+        for chunk, score in scores.items():
+            expected[chunk] = expected.get(chunk, 0.0) + weight * (score - bottom) / (top - bottom)
+    index.settings.fusion = "score"
+    try:
+        hits = index.search(dense=vector, query_text=query, limit=5, prefetch_limit=50, weights=(1.0, 3.0))
+        kent_only = index.search(dense=vector, query_text=query, limit=5, search_filter=SearchFilter(authorities=["Kent"]))
+    finally:
+        index.settings.fusion = "rrf"
+    assert [h.id for h in hits] == sorted(expected, key=expected.get, reverse=True)[:5]
+    assert [round(h.score, 6) for h in hits] == [round(expected[h.id], 6) for h in hits]
+    assert hits[0].payload["text"].startswith("Acronyms")
+    assert kent_only and {h.payload["authority"] for h in kent_only} == {"Kent"}
+
+
 @pytest.mark.parametrize(
     ("search_filter", "allowed"),
     [
