@@ -97,8 +97,9 @@ def run_beir(dataset: Path, work_dir: Path | None = None, split: str = "test", l
             index.settings.fusion = tuned["fusion"]
             index.settings.rrf_k = tuned["rrf_k"] or index.settings.rrf_k
             settings = settings.model_copy(update={"fusion_weights": tuple(tuned["fusion_weights"]) if tuned["fusion_weights"] else None})
-        # Glossary expansion is for children's services; a biomedical benchmark runs without it.
-        engine = QueryEngine(index, settings, expand_glossary=False)
+        # Glossary expansion and reading authorities and periods from the question are for
+        # council documents; a biomedical benchmark runs without them.
+        engine = QueryEngine(index, settings, expand_glossary=False, read_scope=False)
         engine.search_pipeline.warm_up()
         scores = {}
         for mode in ("sparse", "dense", "hybrid"):
@@ -165,7 +166,7 @@ def tune_fusion(dataset: Path, work_dir: Path | None = None, grid: list[tuple] =
     index_settings = IndexSettings(index_path=work_dir / "index", bm25_avg_len=round(avg_len, 1))
     branches: dict[str, tuple[list, list]] = {}
     with open_index(index_settings, purpose="scrutiny eval --beir tuning") as index:
-        engine = QueryEngine(index, ServiceSettings(index=index_settings), expand_glossary=False)
+        engine = QueryEngine(index, ServiceSettings(index=index_settings), expand_glossary=False, read_scope=False)
         embedder = engine.search_pipeline.get_component("embedder")
         embedder.warm_up()
         for query_id in query_ids:

@@ -84,6 +84,14 @@ class AuthorityRegistry:
         # Council acronyms written in capitals ("KCC") are as good as the name in running text.
         plain += [key.upper() for key in aliases if key.isalpha() and 3 <= len(key) <= 4 and key not in {a.name.lower() for a in authorities}]
         ambiguous = [re.escape(n) for n in _AMBIGUOUS_IN_TEXT if n in self.authorities]
+        names_only = [re.escape(n) for n in dict.fromkeys(names) if n not in _AMBIGUOUS_IN_TEXT]
+        # Questions are typed carelessly ("Stoke-on-trent", "Telford & Wrekin"): names match in
+        # any case there, but acronyms only in capitals.
+        self._in_question = re.compile(
+            r"\b(" + "|".join(names_only) + r")\b"
+            + r"|\b(" + "|".join(ambiguous) + r")(?= (?:Borough |City |County |Metropolitan )?Council)",
+            re.I,
+        )
         self._in_text = re.compile(
             r"\b(" + "|".join(plain) + r")\b"
             + r"|\b(" + "|".join(ambiguous) + r")(?= (?:Borough |City |County |Metropolitan )?Council)"
@@ -101,6 +109,20 @@ class AuthorityRegistry:
 
     def by_urn(self, urn: str) -> str | None:
         return self._by_urn.get(urn)
+
+    def named_in(self, text: str) -> list[str]:
+        """Every authority a question names, in order of first mention."""
+        text = text.replace("&", "and")
+        matches = sorted([*self._in_text.finditer(text), *self._in_question.finditer(text)], key=lambda m: m.start())
+        found = [self.normalise(match.group(0)) for match in matches]
+        return list(dict.fromkeys(name for name in found if name))
+
+    def without_names(self, text: str) -> str:
+        """The question with the authorities it names (and their possessive) taken out."""
+        text = text.replace("&", "and")
+        for pattern in (self._in_text, self._in_question):
+            text = re.sub(r"(?:" + pattern.pattern + r")(?:[’']s)?", " ", text, flags=pattern.flags)
+        return text
 
     def find_in_text(self, text: str, limit_chars: int = 50000) -> str | None:
         """The authority most often named in the opening of `text`, if any."""

@@ -23,6 +23,7 @@ from service.schemas import (
     Highlight,
     Passage,
     SearchResponse,
+    source_fields,
 )
 from service.settings import ServiceSettings
 
@@ -31,18 +32,6 @@ logger = logging.getLogger(__name__)
 Mode = Literal["hybrid", "dense", "sparse"]
 # How many candidates a search draws to de-duplicate and count facets over.
 CANDIDATES = 50
-
-
-SOURCE_FIELDS = ("document_id", "title", "doc_type", "authority", "body", "date", "source", "url", "page")
-
-
-def source_fields(record: dict, quote: str, start: int, end: int) -> dict:
-    """The fields every passage and citation carries, from a stored chunk, commitment or
-    document payload (a document names its first source)."""
-    fields = {key: record.get(key) for key in SOURCE_FIELDS}
-    if fields["source"] is None and record.get("sources"):
-        fields["source"] = record["sources"][0]
-    return {**fields, "quote": quote, "start": start, "end": end}
 
 
 def passage_from(document: Document) -> Passage:
@@ -63,11 +52,13 @@ class QueryEngine:
         engine.ask(AskRequest(question="What did the director promise on NFA rates?"))
     """
 
-    def __init__(self, index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True):
+    def __init__(self, index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True, read_scope: bool = True):
+        """`expand_glossary` and `read_scope` (authorities and periods named in a question) suit
+        council documents; a benchmark from another field turns them off."""
         self.index = index
         self.settings = settings
-        self.search_pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary)
-        self.ask_pipeline = build_ask_pipeline(index, settings, expand_glossary=expand_glossary)
+        self.search_pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope)
+        self.ask_pipeline = build_ask_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope)
         self.document_text = lru_cache(maxsize=256)(self._load_document_text)
 
     def warm_up(self) -> None:
@@ -104,7 +95,8 @@ class QueryEngine:
         result = self.search_pipeline.run(
             {
                 "expander": {"query": query},
-                "retriever": {"filters": search_filter, "top_k": max(CANDIDATES, k), "mode": mode},
+                "scope": {"filters": search_filter},
+                "retriever": {"top_k": max(CANDIDATES, k), "mode": mode},
                 "deduplicator": {"top_k": k, "sort": sort},
             }
         )
@@ -123,7 +115,8 @@ class QueryEngine:
         result = self.ask_pipeline.run(
             {
                 "expander": {"query": request.question},
-                "retriever": {"filters": search_filter, "top_k": CANDIDATES, "mode": mode},
+                "scope": {"filters": search_filter},
+                "retriever": {"top_k": CANDIDATES, "mode": mode},
                 "deduplicator": {"top_k": k},
             },
             include_outputs_from={"deduplicator"},

@@ -31,6 +31,15 @@ class SourceFields(BaseModel):
     end: int
 
 
+def source_fields(record: dict, quote: str, start: int, end: int) -> dict:
+    """The fields every passage and citation carries, from a stored chunk, commitment or
+    document payload (a document names its first source)."""
+    fields = {key: record.get(key) for key in SourceFields.model_fields if key not in ("quote", "start", "end")}
+    if fields["source"] is None and record.get("sources"):
+        fields["source"] = record["sources"][0]
+    return {**fields, "quote": quote, "start": start, "end": end}
+
+
 class Citation(SourceFields):
     n: int = Field(description="The marker [n] in the answer")
 

@@ -9,8 +9,9 @@ import numpy as np
 import Stemmer
 
 from indexes import SearchFilter, authority_registry
-from service.engine import QueryEngine, source_fields
+from service.engine import QueryEngine
 from service.errors import InvalidRequestError, NotFoundError
+from service.inspections import judgement_span
 from service.schemas import (
     AskRequest,
     AuthorityList,
@@ -26,6 +27,7 @@ from service.schemas import (
     Inspection,
     Timeline,
     TimelineEntry,
+    source_fields,
 )
 
 _STEMMER = Stemmer.Stemmer("english")
@@ -40,11 +42,6 @@ _COMMITMENT_WORDS = set(_STEMMER.stemWords(
 # A follow-up passage must be about the same thing (similar meaning and shared topic words).
 FOLLOW_UP_MIN_COSINE = 0.55
 FOLLOW_UP_MIN_OVERLAP = 0.5
-GRADE_LABELS = {
-    "overall_effectiveness": r"Overall effectiveness",
-    "impact_of_leaders": r"impact of leaders",
-    "help_and_protection": r"need help and protection",
-}
 
 
 def _topic_stems(text: str) -> set[str]:
@@ -188,12 +185,11 @@ class ScrutinyTracker:
     def _judgement_citation(self, record: dict) -> Citation | None:
         """The first-page line that states the overall judgement, verbatim, with its offsets."""
         text, pages = self.engine.document_text(record["document_id"])
-        page = text[: pages[0][1]] if pages else text
-        for pattern in GRADE_LABELS.values():
-            match = re.search(pattern + r"[^.\n]{0,80}?(Outstanding|Good|Requires improvement(?: to be good)?|Inadequate)", page, re.I)
-            if match:
-                return _citation({**record, "quote": match.group(0), "start": match.start(), "end": match.end(), "page": 1})
-        return None
+        first_page = text[: pages[0][1]] if pages else text
+        span = judgement_span(first_page, "overall_effectiveness")
+        if span is None:
+            return None
+        return _citation({**record, "quote": text[span[0]:span[1]], "start": span[0], "end": span[1], "page": 1})
 
     def timeline(self, name: str, query: str, limit: int = 30) -> Timeline:
         canonical = self._canonical(name)

@@ -8,6 +8,7 @@ from haystack import Document, component
 
 from indexes.text import sentence_spans
 from service.glossary import GLOSSARY, WORD_FAMILIES
+from service.schemas import source_fields
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Words that carry no topic: question words, auxiliaries, pronouns, and the verbs of asking.
@@ -123,16 +124,29 @@ class ExtractiveAnswerer:
         return False
 
     @component.output_types(answer=str | None, citations=list[dict], abstained=bool, reason=str, confidence=float)
-    def run(self, question: str, passages: list[Document], query_embedding: list[float] | None = None, additions: list[str] | None = None):
+    def run(
+        self,
+        question: str,
+        passages: list[Document],
+        query_embedding: list[float] | None = None,
+        additions: list[str] | None = None,
+        known_answer: dict | None = None,
+    ):
         """
         :param question: The user's question.
         :param passages: Retrieved passages, best first (content is the stored quote text).
         :param query_embedding: The question's dense vector, for cosine similarity.
         :param additions: Glossary terms added to the query.
+        :param known_answer: An answer already found from structured facts (citations, reason,
+            confidence, abstained); it is given as it is.
         :returns: `answer` (None when abstaining), `citations` (one per answer sentence: passage
             meta plus `quote` and its `start`/`end` in the document text), `abstained`,
             `reason` and `confidence`.
         """
+        if known_answer is not None:
+            citations = known_answer["citations"]
+            answer = " ".join(f"{c['quote']} [{c['n']}]" for c in citations) or None
+            return {"answer": answer, **known_answer}
         additions = additions if additions is not None else []
         considered = passages[: self.passages_considered]
         if not considered:
@@ -220,14 +234,7 @@ class ExtractiveAnswerer:
         for number, sentence in enumerate(chosen, start=1):
             passage = considered[sentence.passage_index]
             meta = passage.meta
-            citations.append(
-                {
-                    **{k: meta.get(k) for k in ("document_id", "title", "doc_type", "authority", "body", "date", "source", "url", "page")},
-                    "n": number,
-                    "quote": (passage.content or "")[sentence.start : sentence.end],
-                    "start": meta["start"] + sentence.start,
-                    "end": meta["start"] + sentence.end,
-                }
-            )
+            quote = (passage.content or "")[sentence.start : sentence.end]
+            citations.append({"n": number, **source_fields(meta, quote, meta["start"] + sentence.start, meta["start"] + sentence.end)})
         answer = " ".join(f"{c['quote']} [{c['n']}]" for c in citations)
         return {"answer": answer, "citations": citations, "abstained": False, "reason": "answered from the cited passages", "confidence": confidence}

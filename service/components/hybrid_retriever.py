@@ -57,6 +57,7 @@ class HybridRetriever:
         filters: SearchFilter | None = None,
         top_k: int | None = None,
         mode: Mode | None = None,
+        fallback_filters: SearchFilter | None = None,
     ):
         """
         :param query_embedding: Dense vector of the (expanded) query.
@@ -64,20 +65,26 @@ class HybridRetriever:
         :param filters: Authority, type, body, date restrictions.
         :param top_k: Overrides the default number of passages.
         :param mode: Overrides the default retrieval mode.
+        :param fallback_filters: Tried when `filters` find nothing (filters narrowed by reading
+            the question fall back to the request's own).
         :returns: `passages`, best first, each with the stored payload as `meta`, the fused score
             and, with `with_vectors`, its dense vector as `embedding`.
         """
         top_k = self.top_k if top_k is None else top_k
         mode = self.mode if mode is None else mode
-        hits = self.index.search(
-            dense=query_embedding,
-            query_text=query_text,
-            search_filter=filters,
-            limit=top_k,
-            mode=mode,
-            prefetch_limit=max(self.prefetch_limit, top_k),
-            weights=self.weights,
-            with_dense=self.with_vectors,
-        )
+        hits = []
+        for search_filter in (filters, fallback_filters) if fallback_filters is not None else (filters,):
+            hits = self.index.search(
+                dense=query_embedding,
+                query_text=query_text,
+                search_filter=search_filter,
+                limit=top_k,
+                mode=mode,
+                prefetch_limit=max(self.prefetch_limit, top_k),
+                weights=self.weights,
+                with_dense=self.with_vectors,
+            )
+            if hits:
+                break
         passages = [Document(id=hit.id, content=hit.payload.get("text"), meta=hit.payload, score=hit.score, embedding=hit.dense) for hit in hits]
         return {"passages": passages}

@@ -1,0 +1,114 @@
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from haystack import component
+
+from indexes import SearchFilter, authority_registry
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTH = "|".join(_MONTHS)
+_PUBLISHED_MONTH = re.compile(rf"\bpublished in ({_MONTH}) (\d{{4}})\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b", re.I)
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_ABOUT_INSPECTION = re.compile(r"\b(ofsted|ilacs|inspect\w*|inspectors?|judge?ments?|graded?|rated)\b", re.I)
+# Reports follow an inspection by weeks and minutes discuss it for months: a period named for
+# an inspection also admits documents from the months after it.
+_FOLLOWING_MONTHS = 4
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a question itself says about where its answer lies."""
+
+    authorities: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    # The period is the publication month ("the report published in May 2024").
+    published: bool = False
+    # The named month or year itself, before the following months are admitted.
+    period: tuple[date, date] | None = None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    return _month_end(year, month % 12 + 1)
+
+
+def read_scope(question: str) -> Scope:
+    """The authorities a question names and, for a question about a publication or an
+    inspection, the period it names."""
+    authorities = tuple(authority_registry().named_in(question))
+    published = _PUBLISHED_MONTH.search(question)
+    if published:
+        month, year = _MONTHS[published.group(1).lower()], int(published.group(2))
+        period = (date(year, month, 1), _month_end(year, month))
+        return Scope(authorities, *period, published=True, period=period)
+    if not _ABOUT_INSPECTION.search(question):
+        return Scope(authorities)
+    month_year = _MONTH_YEAR.search(question)
+    if month_year:
+        month, year = _MONTHS[month_year.group(1).lower()], int(month_year.group(2))
+        period = (date(year, month, 1), _month_end(year, month))
+    else:
+        years = _YEAR.findall(question)
+        if len(years) != 1:
+            return Scope(authorities)
+        period = (date(int(years[0]), 1, 1), date(int(years[0]), 12, 31))
+    return Scope(authorities, period[0], _add_months(period[1], _FOLLOWING_MONTHS), period=period)
+
+
+@component
+class QuestionScope:
+    """Narrows retrieval to the authorities a question names and to the period it gives for a
+    report or an inspection ("Cambridgeshire's report published in May 2024", "Medway's 2023
+    inspection"), unless the request's own filters already say. When the named authorities
+    hold nothing relevant the retriever falls back to the request's filters; a named period is
+    never dropped, so a question about a report that is not held finds nothing rather than
+    another year's report.
+
+    Usage:
+        scope = QuestionScope()
+        scope.run(question="Medway's 2023 Ofsted inspection", filters=SearchFilter())
+    """
+
+    def __init__(self, enabled: bool = True):
+        """:param enabled: Set False to search exactly within the request's filters."""
+        self.enabled = enabled
+
+    @component.output_types(filters=SearchFilter, fallback_filters=SearchFilter, scope=Scope, topic=str)
+    def run(self, question: str, filters: SearchFilter | None = None):
+        """
+        :param question: The user's words.
+        :param filters: The request's filters.
+        :returns: `filters` narrowed by the question, `fallback_filters` to use when those find
+            nothing, the `scope` read from the question, and its `topic`: the question without
+            the authorities and period the filters now stand for (passages seldom repeat them).
+        """
+        filters = filters or SearchFilter()
+        scope = read_scope(question) if self.enabled else Scope()
+        named = scope.authorities
+        if filters.authorities:
+            scope = replace(scope, authorities=tuple(filters.authorities))
+        if filters.since or filters.until:
+            scope = replace(scope, since=filters.since, until=filters.until, published=False, period=None)
+        dated = replace(filters, since=scope.since, until=scope.until)
+        narrowed = replace(dated, authorities=list(scope.authorities))
+        return {"filters": narrowed, "fallback_filters": dated, "scope": scope, "topic": _topic(question, scope, set(named) <= set(scope.authorities)) if self.enabled else question}
+
+
+def _topic(question: str, scope: Scope, names_filtered: bool) -> str:
+    topic = question
+    if scope.period is not None:
+        topic = _PUBLISHED_MONTH.sub(" ", topic)
+        topic = _MONTH_YEAR.sub(" ", topic)
+        topic = _YEAR.sub(" ", topic)
+    if scope.authorities and names_filtered:
+        topic = authority_registry().without_names(topic)
+    return re.sub(r"\s+", " ", topic).strip()

@@ -1,0 +1,78 @@
+"""Questions about what an Ofsted report's first page states, answered by quoting that line of
+the report the question names (sample index: Medway 2019 and 2023, West Berkshire 2015 and 2022)."""
+
+import pytest
+
+from service.inspections import dates_span, inspector_span, judgement_span, published_span
+
+ILACS_PAGE = (
+    "Inspection of Walsall local authority children’s services Inspection dates: 12 to 16 May 2025 Lead inspector: "
+    "Nick Bennison, His Majesty’s Inspector Judgement Grade The impact of leaders on social work practice with children "
+    "and families Outstanding The experiences and progress of children who need help and protection Good The experiences "
+    "and progress of children in care Outstanding The experiences and progress of care leavers Good Overall effectiveness Outstanding"
+)
+SIF_PAGE = (
+    "Inspection date: 3 June 2014 - 25 June 2014 Report published: 8 August 2014 The overall judgement is that children’s "
+    "services are good\n\n1. Children who need help and protection\n\nRequires improvement\n\n2. Children looked after and "
+    "achieving permanence Good\n\n3. Leadership, management and governance Good"
+)
+
+
+def quoted(page, span):
+    return page[span[0]:span[1]]
+
+
+def test_first_page_lines_are_found_in_both_frameworks():
+    assert quoted(ILACS_PAGE, judgement_span(ILACS_PAGE)) == "Overall effectiveness Outstanding"
+    assert quoted(ILACS_PAGE, judgement_span(ILACS_PAGE, "care_leavers")) == "experiences and progress of care leavers Good"
+    assert quoted(ILACS_PAGE, inspector_span(ILACS_PAGE)) == "Lead inspector: Nick Bennison, His Majesty’s Inspector"
+    assert quoted(ILACS_PAGE, dates_span(ILACS_PAGE)) == "Inspection dates: 12 to 16 May 2025"
+    assert published_span(ILACS_PAGE) is None
+    assert quoted(SIF_PAGE, judgement_span(SIF_PAGE)).endswith("children’s services are good")
+    assert quoted(SIF_PAGE, judgement_span(SIF_PAGE, "help_and_protection")) == "Children who need help and protection\n\nRequires improvement"
+    assert quoted(SIF_PAGE, published_span(SIF_PAGE)) == "Report published: 8 August 2014"
+    assert inspector_span(SIF_PAGE) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "quote_parts", "published"),
+    [
+        ("Who was the lead inspector for Medway's 2023 children's services inspection?", ["Amanda Maxwell"], "2023-09-11"),
+        ("What was Medway's overall effectiveness grade in the 2023 Ofsted inspection?", ["Overall effectiveness", "Good"], "2023-09-11"),
+        ("What overall effectiveness judgement did Ofsted give Medway in August 2019?", ["Inadequate"], "2019-08-27"),
+        ("How did Ofsted judge services for West Berkshire children who need help and protection in 2015?", ["help and protection", "nadequate"], "2015-05-18"),
+        ("When did Ofsted's inspectors visit west berkshire for the inspection published in May 2022?", ["Inspection dates: 14 to 18 March 2022"], "2022-05-04"),
+        ("What is West Berkshire's latest Ofsted judgement?", ["Overall effectiveness"], "2022-05-04"),
+    ],
+)
+def test_first_page_facts_are_quoted_from_the_report_the_question_names(client, question, quote_parts, published):
+    body = client.post("/ask", json={"question": question}).json()
+    assert not body["abstained"], body["reason"]
+    assert "first page of Ofsted's report" in body["reason"]
+    quote = body["citations"][0]["quote"]
+    assert all(part in quote for part in quote_parts), quote
+    assert {c["date"] for c in body["citations"]} == {published}
+    assert {c["page"] for c in body["citations"]} == {1}
+    for citation in body["citations"]:
+        text = client.get(f"/documents/{citation['document_id']}").json()["text"]
+        assert text[citation["start"]:citation["end"]] == citation["quote"]
+
+
+def test_when_graded_cites_the_report_that_gave_that_grade(client):
+    body = client.post("/ask", json={"question": "When was West Berkshire's children's services graded inadequate by Ofsted?"}).json()
+    assert [c["quote"] for c in body["citations"]][0].startswith("Report published:")
+    assert "May 2015" in body["answer"] and "inadequate" in body["answer"]
+
+
+def test_a_named_period_without_a_report_is_not_answered_from_another_year(client):
+    body = client.post("/ask", json={"question": "What overall effectiveness judgement did Ofsted give Medway in the report published in March 2030?"}).json()
+    assert body["abstained"] and body["citations"] == []
+    assert "Medway" in body["reason"] and "2030" in body["reason"]
+
+
+def test_other_questions_about_ofsted_are_left_to_extractive_answering(client):
+    body = client.post("/ask", json={"question": "How often would Ofsted make monitoring visits to Medway after the inadequate judgement?"}).json()
+    assert "first page of Ofsted's report" not in body["reason"]
+    # No Ofsted report on Kent in the sample: the question goes to the passages, not to a guess.
+    kent = client.post("/ask", json={"question": "What is Kent's latest Ofsted grade?"}).json()
+    assert "first page of Ofsted's report" not in kent["reason"]

@@ -1,0 +1,46 @@
+"""Reading the authorities and the period a question names."""
+
+from datetime import date
+
+from indexes import SearchFilter
+from service.components.question_scope import QuestionScope, read_scope
+
+
+def test_a_publication_month_scopes_to_that_month_exactly():
+    scope = read_scope("What judgement did Ofsted give Cambridgeshire in the report published in May 2024?")
+    assert scope.authorities == ("Cambridgeshire",)
+    assert (scope.since, scope.until, scope.published) == (date(2024, 5, 1), date(2024, 5, 31), True)
+
+
+def test_an_inspection_year_admits_the_months_after_it():
+    scope = read_scope("What was Medway's overall effectiveness grade in the 2023 Ofsted inspection?")
+    assert scope.period == (date(2023, 1, 1), date(2023, 12, 31))
+    assert (scope.since, scope.until) == (date(2023, 1, 1), date(2024, 4, 30))
+
+
+def test_a_year_in_a_question_not_about_an_inspection_is_not_a_filter():
+    # The 2024 elections were reported in January 2025 minutes.
+    scope = read_scope("How many young people voted in the Kent Youth County Council elections at the end of 2024?")
+    assert scope.authorities == ("Kent",) and scope.since is None and scope.until is None
+
+
+def test_authorities_are_found_however_they_are_typed_and_in_order():
+    assert read_scope("Stoke-on-trent and Telford & Wrekin").authorities == ("Stoke-on-Trent", "Telford and Wrekin")
+    assert read_scope("compare how Medway and West Berkshire responded").authorities == ("Medway", "West Berkshire")
+    assert read_scope("what is reading age in the report").authorities == ()
+
+
+def test_the_request_filters_win_and_fall_back_keeps_a_named_period():
+    component = QuestionScope()
+    result = component.run(question="Who inspected Medway in 2019?", filters=SearchFilter(authorities=["Kent"]))
+    assert result["filters"].authorities == ["Kent"]
+    assert result["fallback_filters"].authorities == ["Kent"] and result["fallback_filters"].since == date(2019, 1, 1)
+    assert "Medway" in result["topic"] and "2019" not in result["topic"]
+    dated = component.run(question="Who inspected Medway in 2019?", filters=SearchFilter(since=date(2020, 1, 1)))
+    assert dated["filters"].since == date(2020, 1, 1) and dated["filters"].until is None
+
+
+def test_the_topic_drops_what_the_filters_stand_for():
+    result = QuestionScope().run(question="What did Ofsted say West Berkshire's leaders had created in 2022?")
+    assert result["topic"] == "What did Ofsted say leaders had created in ?"
+    assert QuestionScope(enabled=False).run(question="Medway in 2019 inspection")["filters"] == SearchFilter()
