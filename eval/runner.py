@@ -62,6 +62,7 @@ def build_report(engine: QueryEngine, runs: dict[str, list[QuestionResult]]) -> 
         "settings": {
             "index": settings.index.qdrant_url or str(settings.index.index_path),
             "model": settings.index.model_name,
+            "fusion": settings.index.fusion,
             "rrf_k": settings.index.rrf_k,
             "bm25_avg_len": settings.index.bm25_avg_len,
             "min_confidence": settings.min_confidence,
