@@ -10,7 +10,7 @@ from indexes.errors import (
     IndexSchemaError,
 )
 from indexes.filters import SearchFilter
-from indexes.schema import DOC_TYPES, SCHEMA_VERSION, ChunkHit, ChunkRecord, CommitmentRecord, DocumentRecord, SparseVector
+from indexes.schema import DOC_TYPES, SCHEMA_VERSION, ChunkHit, ChunkRecord, CommitmentRecord, DocumentRecord, SparseVector, text_sha256
 from indexes.settings import IndexSettings
 from indexes.store import ScrutinyIndex, open_index
 
@@ -33,4 +33,5 @@ __all__ = [
     "SparseVector",
     "authority_registry",
     "open_index",
+    "text_sha256",
 ]

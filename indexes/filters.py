@@ -13,6 +13,7 @@ class SearchFilter:
     bodies: list[str] = field(default_factory=list)
     document_ids: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    text_hashes: list[str] = field(default_factory=list)
     since: date | None = None
     until: date | None = None
     exclude_document_ids: list[str] = field(default_factory=list)
@@ -24,6 +25,7 @@ class SearchFilter:
             or self.bodies
             or self.document_ids
             or self.sources
+            or self.text_hashes
             or self.exclude_document_ids
             or self.since
             or self.until
@@ -37,6 +39,7 @@ class SearchFilter:
             "body": self.bodies,
             "document_id": self.document_ids,
             "sources": self.sources,
+            "text_sha256": self.text_hashes,
         }
         return {key: list(values) for key, values in pairs.items() if values}
 

@@ -5,6 +5,7 @@ payload needed to cite it. `documents` holds one point per distinct document (by
 its metadata, every source it was seen under and the full text that chunk offsets index into.
 """
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ DOCUMENT_PAYLOAD_INDEXES = {
     "body": "keyword",
     "date_int": "integer",
     "sources": "keyword",
+    "text_sha256": "keyword",
 }
 
 COMMITMENT_PAYLOAD_INDEXES = {
@@ -45,6 +47,12 @@ COMMITMENT_PAYLOAD_INDEXES = {
 }
 
 _ID_NAMESPACE = uuid.UUID("5c1e7a3e-3b1f-4f0e-9a55-2d1b7c0f9e11")
+
+
+def text_sha256(text: str) -> str:
+    """Identity of a document's words: files that differ in bytes but not in text (a PDF saved
+    again into another meeting's pack) have the same one."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
 def point_id(key: str) -> str:
@@ -115,6 +123,7 @@ class DocumentRecord:
             text=self.text,
             sources=list(self.sources),
             date_int=date_int(self.meta.get("date")),
+            text_sha256=text_sha256(self.text),
         )
         return payload
 

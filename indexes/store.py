@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 DOCUMENT_SUMMARY_FIELDS = [
     "document_id", "title", "doc_type", "authority", "body", "date", "sources", "url",
     "n_chunks", "n_pages", "content_sha256", "ofsted", "date_source", "pipeline_version", "commitments_version",
+    "text_sha256", "variant_sha256s",
 ]
 # Chunk fields a search hit carries (the embedding header is not needed by readers).
 CHUNK_HIT_FIELDS = [
@@ -127,6 +128,11 @@ class ScrutinyIndex:
 
     def document_for_source(self, source: str) -> dict[str, Any] | None:
         records, _ = self.backend.scroll("documents", SearchFilter(sources=[source]), 1, None, DOCUMENT_SUMMARY_FIELDS)
+        return records[0] if records else None
+
+    def document_with_text(self, text_hash: str) -> dict[str, Any] | None:
+        """The stored document with these words (`schema.text_sha256`), if any."""
+        records, _ = self.backend.scroll("documents", SearchFilter(text_hashes=[text_hash]), 1, None, DOCUMENT_SUMMARY_FIELDS)
         return records[0] if records else None
 
     def put_document(self, document: DocumentRecord, chunks: list[ChunkRecord]) -> None:

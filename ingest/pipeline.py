@@ -17,7 +17,7 @@ from haystack_integrations.components.embedders.sentence_transformers import (  
 )
 from tqdm import tqdm  # noqa: E402
 
-from indexes import ScrutinyIndex, SearchFilter  # noqa: E402
+from indexes import ScrutinyIndex, SearchFilter, text_sha256  # noqa: E402
 from ingest.components.bm25_sparse_embedder import Bm25SparseEmbedder  # noqa: E402
 from ingest.components.change_detector import ChangeDetector  # noqa: E402
 from ingest.components.commitment_extractor import COMMITMENTS_VERSION, CommitmentExtractor  # noqa: E402
@@ -26,6 +26,7 @@ from ingest.components.metadata_enricher import MetadataEnricher  # noqa: E402
 from ingest.components.source_converter import SourceConverter  # noqa: E402
 from ingest.components.source_fetcher import SourceFetcher  # noqa: E402
 from ingest.components.structure_splitter import StructureSplitter  # noqa: E402
+from ingest.components.text_duplicate_filter import TextDuplicateFilter  # noqa: E402
 from ingest.sources import collect_sources  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def build_indexing_pipeline(index: ScrutinyIndex, *, pdf_backend: str = "pdfium"
     pipeline.add_component("fetcher", SourceFetcher())
     pipeline.add_component("detector", ChangeDetector(index=index))
     pipeline.add_component("converter", SourceConverter(pdf_backend=pdf_backend))
+    pipeline.add_component("text_filter", TextDuplicateFilter(index=index))
     pipeline.add_component("enricher", MetadataEnricher())
     pipeline.add_component("splitter", StructureSplitter())
     pipeline.add_component(
@@ -61,9 +63,12 @@ def build_indexing_pipeline(index: ScrutinyIndex, *, pdf_backend: str = "pdfium"
     # Files that are new or changed go on to conversion; the rest stop at the detector.
     pipeline.connect("fetcher.streams", "detector.streams")
     pipeline.connect("detector.changed", "converter.streams")
-    pipeline.connect("detector.duplicates", "writer.duplicates")
+    # Converted files whose text is already stored join the byte duplicates as extra sources.
+    pipeline.connect("detector.duplicates", "text_filter.duplicates")
+    pipeline.connect("converter.documents", "text_filter.documents")
+    pipeline.connect("text_filter.duplicates", "writer.duplicates")
     # Whole documents feed both the splitter and, for their records, the writer.
-    pipeline.connect("converter.documents", "enricher.documents")
+    pipeline.connect("text_filter.documents", "enricher.documents")
     pipeline.connect("enricher.documents", "splitter.documents")
     pipeline.connect("enricher.documents", "writer.documents")
     # Chunks: dense vector, then BM25 vector, then storage.
@@ -126,13 +131,13 @@ def run_ingest(
             batch = sources[first : first + files_per_batch]
             result = pipeline.run(
                 {"fetcher": {"sources": [s.source for s in batch], "sidecars": {s.source: s.sidecar for s in batch}}},
-                include_outputs_from={"detector", "converter", "writer", "fetcher"},
+                include_outputs_from={"detector", "converter", "text_filter", "writer", "fetcher"},
             )
             summary.failed += result["fetcher"]["failed"] + result["converter"]["failed"]
             for entry in result["detector"]["unchanged"]:
                 summary.unchanged += 1
                 chunk_counts[entry["document_id"]] = entry["n_chunks"]
-            for entry in result["detector"]["duplicates"]:
+            for entry in result["text_filter"]["duplicates"]:
                 summary.duplicates += 1
                 if entry["n_chunks"] is not None:
                     chunk_counts.setdefault(entry["document_id"], entry["n_chunks"])
@@ -147,6 +152,7 @@ def run_ingest(
         bar.close()
         index.flush()
     if not summary.interrupted:
+        merge_same_text_documents(index, chunk_counts)
         summary.commitments = refresh_commitments(index)
     if not summary.interrupted and summary.written:
         index.optimize()
@@ -155,6 +161,34 @@ def run_ingest(
     summary.seconds = round(time.perf_counter() - started, 2)
     summary.chunks_per_second = round(summary.written / summary.seconds, 2) if summary.seconds else 0.0
     return summary
+
+
+def merge_same_text_documents(index: ScrutinyIndex, chunk_counts: dict[str, int] | None = None) -> int:
+    """Documents stored before text identity was recorded may repeat one another's words in
+    other bytes. Record each one's text identity, then keep one document per text — the one whose
+    first source sorts first (the earliest meeting's copy) — with every copy's sources, and drop
+    the rest. Returns the number of documents merged away."""
+    by_text: dict[str, list[dict]] = {}
+    for record in index.iter_documents(fields=["document_id", "sources", "text_sha256", "content_sha256", "variant_sha256s"]):
+        if not record.get("text_sha256"):
+            record["text_sha256"] = text_sha256(index.get_document(record["document_id"])["text"])
+            index.set_document_fields(record["document_id"], {"text_sha256": record["text_sha256"]})
+        by_text.setdefault(record["text_sha256"], []).append(record)
+    merged = 0
+    for copies in by_text.values():
+        if len(copies) < 2:
+            continue
+        keep, *others = sorted(copies, key=lambda r: sorted(r.get("sources") or [""])[0])
+        sources = list(dict.fromkeys([*keep["sources"], *(s for other in others for s in other["sources"])]))
+        variants = list(dict.fromkeys([*(keep.get("variant_sha256s") or []), *(other.get("content_sha256") for other in others if other.get("content_sha256"))]))
+        for other in others:
+            index.delete_document(other["document_id"])
+            if chunk_counts is not None:
+                chunk_counts.pop(other["document_id"], None)
+            merged += 1
+        index.set_document_fields(keep["document_id"], {"sources": sources, "variant_sha256s": variants})
+        logger.info("{n} copies of {document} stored once", n=len(copies), document=keep["document_id"])
+    return merged
 
 
 def refresh_commitments(index: ScrutinyIndex) -> int:

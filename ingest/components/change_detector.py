@@ -14,7 +14,8 @@ def document_id_for(content_sha256: str) -> str:
 @component
 class ChangeDetector:
     """Sorts incoming files into new or changed (to process), unchanged (skip) and duplicates of a
-    stored or earlier file (record the extra source only). Identity is the file's content hash.
+    stored or earlier file (record the extra source only). Identity is the file's content hash
+    (or, for a file already known to repeat a stored document's text, that document).
 
     Usage:
         detector = ChangeDetector(index=index)
@@ -46,6 +47,9 @@ class ChangeDetector:
                 duplicates.append({"source": source, "document_id": document_id, "n_chunks": None, "in_run": True})
                 continue
             stored = self.index.has_document(document_id)
+            if stored is None and previous is not None and stream.meta["content_sha256"] in (previous.get("variant_sha256s") or []):
+                # Other bytes with the same text as the document this source already belongs to.
+                stored, document_id, replaces = previous, previous["document_id"], None
             if stored is not None and stored.get("pipeline_version") == PIPELINE_VERSION:
                 entry = {"source": source, "document_id": document_id, "n_chunks": stored.get("n_chunks", 0), "replaces": replaces}
                 if source in stored.get("sources", []):

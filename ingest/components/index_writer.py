@@ -5,7 +5,7 @@ from ingest.version import PIPELINE_VERSION
 
 DOCUMENT_META_FIELDS = (
     "title", "doc_type", "authority", "body", "date", "date_source", "url", "n_chunks", "n_pages",
-    "pages", "content_sha256", "ofsted", "format", "file_name",
+    "pages", "content_sha256", "ofsted", "format", "file_name", "variant_sha256s",
 )
 
 
@@ -28,7 +28,8 @@ class IndexWriter:
         """
         :param documents: Whole documents with metadata.
         :param chunks: Their chunks, with dense and sparse embeddings.
-        :param duplicates: Sources whose content is already stored (`ChangeDetector`).
+        :param duplicates: Sources whose bytes or text are already stored (`ChangeDetector`,
+            `TextDuplicateFilter`).
         :returns: `written`, the number of chunks written, and `stored`, one
             `{"document_id", "n_chunks", "sources"}` per document written.
         """
@@ -72,6 +73,10 @@ class IndexWriter:
             record = self.index.has_document(duplicate["document_id"])
             if record is not None and duplicate["source"] not in record.get("sources", []):
                 self.index.set_sources(duplicate["document_id"], [*record["sources"], duplicate["source"]])
+            variant = duplicate.get("content_sha256")
+            if record is not None and variant and variant not in (record.get("variant_sha256s") or []):
+                # Same text in other bytes: remembered, so the file counts as unchanged next time.
+                self.index.set_document_fields(duplicate["document_id"], {"variant_sha256s": [*(record.get("variant_sha256s") or []), variant]})
             if duplicate.get("replaces"):
                 self.index.remove_source(duplicate["source"], duplicate["replaces"])
         self.index.flush()

@@ -94,6 +94,50 @@ def test_identical_files_are_stored_once_with_both_sources(tmp_path):
         assert (index.count_documents(), index.count_chunks()) == (0, 0)
 
 
+def test_files_with_the_same_text_in_other_bytes_are_stored_once(tmp_path):
+    """Kent files the same minutes again, re-saved, in the next meeting's pack."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    original = SAMPLE / "kent" / "cabinet" / "2025-01-30" / "Printed minutes 30th-Jan-2025 10.00 Cabinet.pdf"
+    shutil.copy(original, folder / "Printed minutes.pdf")
+    # Bytes after %%EOF change the file's hash, not its text.
+    (folder / "Minutes of Previous Meeting.pdf").write_bytes(original.read_bytes() + b"\n% saved again\n")
+    index_path = tmp_path / "index"
+    summary = ingest(index_path, folder)
+    assert (summary.documents, summary.duplicates, summary.failed) == (1, 1, [])
+    with open_index(IndexSettings(index_path=index_path)) as index:
+        (record,) = list(index.iter_documents())
+        assert sorted(record["sources"]) == sorted(str(p) for p in folder.iterdir())
+        chunks = index.count_chunks()
+    again = ingest(index_path, folder)
+    assert (again.written, again.unchanged, again.duplicates) == (0, 2, 0)
+    # A third re-saved copy in a later run joins the stored document without being embedded.
+    (folder / "Minutes again.pdf").write_bytes(original.read_bytes() + b"\n% and again\n")
+    later = ingest(index_path, folder)
+    assert (later.written, later.unchanged, later.duplicates, later.documents) == (0, 2, 1, 1)
+    assert ingest(index_path, folder).unchanged == 3
+    with open_index(IndexSettings(index_path=index_path)) as index:
+        assert index.count_chunks() == chunks and index.count_documents() == 1
+        assert len(index.document_for_source(str(folder / "Printed minutes.pdf"))["sources"]) == 3
+
+
+def test_copies_stored_before_text_identity_are_merged(tmp_path):
+    from indexes import DocumentRecord
+    from ingest.pipeline import merge_same_text_documents
+
+    with open_index(IndexSettings(index_path=tmp_path / "index", dimension=8)) as index:
+        for name in ("b/later pack.txt", "a/first.txt"):
+            document_id = name.split("/")[0] * 24
+            index.put_document(DocumentRecord(document_id, "The same  minutes.\n", [name], {"title": name, "n_chunks": 0}), [])
+            index.set_document_fields(document_id, {"text_sha256": None})
+        index.put_document(DocumentRecord("c" * 24, "Other minutes.", ["c.txt"], {"n_chunks": 0}), [])
+        assert merge_same_text_documents(index) == 1
+        kept = index.get_document("a" * 24)
+        assert kept["sources"] == ["a/first.txt", "b/later pack.txt"]
+        assert index.has_document("b" * 24) is None and index.count_documents() == 2
+        assert merge_same_text_documents(index) == 0
+
+
 def encrypted_pdf(path) -> bytes:
     writer = pypdf.PdfWriter(clone_from=str(path))
     writer.encrypt(user_password="secret")
