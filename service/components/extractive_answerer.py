@@ -24,6 +24,7 @@ QUESTION_STOPWORDS = frozenset(
 )
 # Words that make a question about a commitment, not a topic word to match.
 COMMITMENT_QUESTION = re.compile(r"\b(promis\w*|commit\w*|undert\w*|pledg\w*|agree\w*|vow\w*|assur\w*|report(ed)? back)\b", re.I)
+COMPARISON_QUESTION = re.compile(r"\b(compar\w*|differ\w*|both|each|councils|authorities|versus|vs)\b", re.I)
 COMMITMENT_SENTENCE = re.compile(
     r"\b(undertook to|undertake to|agreed to|committed to|commitment to|would (be )?report(ed)? back|report(ed)? back|"
     r"would (provide|bring|circulate|liaise|receive|return|carry out|review|update|address|take forward|consider)|"
@@ -153,6 +154,7 @@ class ExtractiveAnswerer:
             return {"answer": None, "citations": [], "abstained": True, "reason": "no passages match the question and filters", "confidence": 0.0}
         terms = self._key_terms(question, additions)
         is_commitment = bool(COMMITMENT_QUESTION.search(question))
+        is_comparison = bool(COMPARISON_QUESTION.search(question))
         passage_stems = []
         for passage in passages[:50]:
             stems = self._stems(passage.content or "")
@@ -226,7 +228,14 @@ class ExtractiveAnswerer:
             # passage (context of the best one), or elsewhere with as much of the question in it.
             if same_passage and candidate.score >= 0.85 * best.score and (candidate.coverage > 0 or is_commitment):
                 chosen.append(candidate)
-            elif not same_passage and candidate.score >= 0.92 * best.score and candidate.coverage >= best.coverage:
+            elif (
+                not same_passage
+                and candidate.score >= 0.92 * best.score
+                and candidate.coverage >= best.coverage
+                and (is_comparison or considered[candidate.passage_index].meta.get("document_id") == considered[best.passage_index].meta.get("document_id"))
+            ):
+                # Another document's sentence only when the question compares; otherwise it is
+                # usually a second account of the same thing, not more of the answer.
                 chosen.append(candidate)
         # Read in source order: by passage rank, then position within the passage.
         chosen.sort(key=lambda c: (c.passage_index, c.start))
