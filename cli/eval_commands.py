@@ -12,15 +12,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.beir and args.tune:
         from eval.beir import save_tuned_fusion, tune_fusion
 
-        results = tune_fusion(Path(args.beir), work_dir=Path(args.work_dir) if args.work_dir else None)
+        results = tune_fusion(Path(args.beir), work_dir=Path(args.work_dir) if args.work_dir else None, max_words=args.chunk_words)
         for row in results[:10]:
             print(json.dumps(row))
-        print(f"saved to {save_tuned_fusion(Path(args.beir), results)}")
+        print(f"saved to {save_tuned_fusion(Path(args.beir), results, args.chunk_words)}")
         return 0
     if args.beir:
         from eval.beir import run_beir
 
-        report = run_beir(Path(args.beir), work_dir=Path(args.work_dir) if args.work_dir else None, split=args.split, limit=args.limit)
+        report = run_beir(
+            Path(args.beir), work_dir=Path(args.work_dir) if args.work_dir else None, split=args.split, limit=args.limit, max_words=args.chunk_words
+        )
         if args.json:
             Path(args.json).write_text(json.dumps(report, indent=2))
         print(report["table"])
@@ -60,5 +62,6 @@ def register(commands) -> None:
     evaluate.add_argument("--tune", action="store_true", help="BEIR: choose the fusion on the TRAIN claims and save it for later runs")
     evaluate.add_argument("--split", choices=["test", "train"], default="test", help="BEIR queries to score")
     evaluate.add_argument("--limit", type=int, default=None, help="BEIR: score only the first N queries")
+    evaluate.add_argument("--chunk-words", type=int, default=170, help="BEIR: longest passage in words when indexing (30-230)")
     evaluate.add_argument("--work-dir", help="BEIR: where to keep the built index (reused when present)")
     evaluate.set_defaults(handler=cmd_eval, host=None, port=None)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from indexes import IndexSettings, open_index
 from indexes.sparse import STOPWORDS
-from ingest.pipeline import run_ingest
+from ingest.pipeline import DEFAULT_MAX_WORDS, run_ingest
 from service.engine import QueryEngine
 from service.settings import ServiceSettings
 
@@ -79,19 +79,31 @@ def rank_documents(engine: QueryEngine, query: str, mode: str) -> list[str]:
     return ranking[:DEPTH]
 
 
-def run_beir(dataset: Path, work_dir: Path | None = None, split: str = "test", limit: int | None = None, service_settings: ServiceSettings | None = None) -> dict:
+def default_work_dir(dataset: Path, max_words: int) -> Path:
+    suffix = "" if max_words == DEFAULT_MAX_WORDS else f"-w{max_words}"
+    return Path("var") / f"beir-{dataset.name}{suffix}"
+
+
+def run_beir(
+    dataset: Path,
+    work_dir: Path | None = None,
+    split: str = "test",
+    limit: int | None = None,
+    service_settings: ServiceSettings | None = None,
+    max_words: int = DEFAULT_MAX_WORDS,
+) -> dict:
     name = dataset.name
-    work_dir = work_dir or Path("var") / f"beir-{name}"
+    work_dir = work_dir or default_work_dir(dataset, max_words)
     folder, avg_len = prepare_corpus(dataset, work_dir)
     index_settings = IndexSettings(index_path=work_dir / "index", bm25_avg_len=round(avg_len, 1))
-    tuned_path = Path(__file__).parent / "data" / f"fusion_{name}.json"
+    tuned_path = tuned_fusion_path(dataset, max_words)
     tuned = json.loads(tuned_path.read_text()) if tuned_path.exists() else {}
     queries = {q["_id"]: q["text"] for q in _read_jsonl(dataset / ("queries.jsonl" if split == "test" else "queries-train.jsonl"))}
     qrels = _read_qrels(dataset / f"qrels-{split}.tsv")
     query_ids = [q for q in queries if q in qrels][:limit]
     settings = (service_settings or ServiceSettings()).model_copy(update={"index": index_settings})
     with open_index(index_settings, purpose="scrutiny eval --beir") as index:
-        summary = run_ingest([str(folder)], index, show_progress=True)
+        summary = run_ingest([str(folder)], index, show_progress=True, max_words=max_words)
         if tuned and service_settings is None:
             # Fusion chosen on this dataset's train claims (data/fusion_<name>.json).
             index.settings.fusion = tuned["fusion"]
@@ -118,7 +130,7 @@ def run_beir(dataset: Path, work_dir: Path | None = None, split: str = "test", l
         "dataset": name,
         "split": split,
         "queries": len(query_ids),
-        "settings": {"fusion": index_settings.fusion, "rrf_k": index_settings.rrf_k, "tuned_on_train": bool(tuned), "fusion_weights": settings.fusion_weights, "prefetch_limit": settings.prefetch_limit, "bm25_avg_len": index_settings.bm25_avg_len},
+        "settings": {"max_words": max_words, "fusion": index_settings.fusion, "rrf_k": index_settings.rrf_k, "tuned_on_train": bool(tuned), "fusion_weights": settings.fusion_weights, "prefetch_limit": settings.prefetch_limit, "bm25_avg_len": index_settings.bm25_avg_len},
         "scores": scores,
         "published": PUBLISHED.get(name, {}),
         "table": "\n".join(lines),
@@ -153,12 +165,14 @@ RRF_GRID = [("rrf", k, w) for k in (2, 5, 10, 20, 30, 60, 100) for w in (None, (
 SCORE_GRID = [("score", 0, (round(a, 2), round(1 - a, 2))) for a in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)]
 
 
-def tune_fusion(dataset: Path, work_dir: Path | None = None, grid: list[tuple] = RRF_GRID + SCORE_GRID, prefetch: int = 2 * DEPTH) -> list[dict]:
+def tune_fusion(
+    dataset: Path, work_dir: Path | None = None, grid: list[tuple] = RRF_GRID + SCORE_GRID, prefetch: int = 2 * DEPTH, max_words: int = DEFAULT_MAX_WORDS
+) -> list[dict]:
     """nDCG@10 on the *train* claims for each fusion (RRF constant and (dense, BM25) weights, or
     score fusion's dense share): each branch is retrieved once per claim from the index
     `run_beir` built, at the depth `run_beir` searches, and fused here exactly as the index
     fuses. Test claims are never used for tuning."""
-    work_dir = work_dir or Path("var") / f"beir-{dataset.name}"
+    work_dir = work_dir or default_work_dir(dataset, max_words)
     _, avg_len = prepare_corpus(dataset, work_dir)
     queries = {q["_id"]: q["text"] for q in _read_jsonl(dataset / "queries-train.jsonl")}
     qrels = _read_qrels(dataset / "qrels-train.tsv")
@@ -184,11 +198,16 @@ def tune_fusion(dataset: Path, work_dir: Path | None = None, grid: list[tuple] =
     return sorted(results, key=lambda r: r["train_ndcg@10"], reverse=True)
 
 
-def save_tuned_fusion(dataset: Path, results: list[dict]) -> Path:
+def tuned_fusion_path(dataset: Path, max_words: int = DEFAULT_MAX_WORDS) -> Path:
+    suffix = "" if max_words == DEFAULT_MAX_WORDS else f"_w{max_words}"
+    return Path(__file__).parent / "data" / f"fusion_{dataset.name}{suffix}.json"
+
+
+def save_tuned_fusion(dataset: Path, results: list[dict], max_words: int = DEFAULT_MAX_WORDS) -> Path:
     """Record the best fusion on the train claims, with the plain-RRF figure beside it."""
     best = results[0]
     default = next(r for r in results if r["fusion"] == "rrf" and r["rrf_k"] == 60 and r["fusion_weights"] is None)
-    path = Path(__file__).parent / "data" / f"fusion_{dataset.name}.json"
+    path = tuned_fusion_path(dataset, max_words)
     path.write_text(json.dumps({
         "_comment": f"Fusion for {dataset.name}, chosen on its TRAIN claims by `scrutiny eval --beir {dataset} --tune` "
                     "(RRF constants x (dense, BM25) weights, and score fusion's dense share). The test claims were not used.",

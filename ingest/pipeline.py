@@ -34,9 +34,13 @@ logger = logging.getLogger(__name__)
 # Files per pipeline run: enough chunks per encode call to keep batching efficient, few enough
 # that an interruption loses little work.
 FILES_PER_BATCH = 16
+# Longest passage in words: room for the context header within the model's 256 word pieces.
+DEFAULT_MAX_WORDS = 170
 
 
-def build_indexing_pipeline(index: ScrutinyIndex, *, pdf_backend: str = "pdfium", embed_batch_size: int = 32) -> Pipeline:
+def build_indexing_pipeline(
+    index: ScrutinyIndex, *, pdf_backend: str = "pdfium", embed_batch_size: int = 32, max_words: int = DEFAULT_MAX_WORDS
+) -> Pipeline:
     """Sources -> documents -> chunks -> dense and sparse vectors -> index. Not warmed up."""
     pipeline = Pipeline()
     pipeline.add_component("fetcher", SourceFetcher())
@@ -44,7 +48,7 @@ def build_indexing_pipeline(index: ScrutinyIndex, *, pdf_backend: str = "pdfium"
     pipeline.add_component("converter", SourceConverter(pdf_backend=pdf_backend))
     pipeline.add_component("text_filter", TextDuplicateFilter(index=index))
     pipeline.add_component("enricher", MetadataEnricher())
-    pipeline.add_component("splitter", StructureSplitter())
+    pipeline.add_component("splitter", StructureSplitter(max_words=max_words))
     pipeline.add_component(
         "dense",
         SentenceTransformersDocumentEmbedder(
@@ -115,6 +119,7 @@ def run_ingest(
     show_progress: bool = True,
     files_per_batch: int = FILES_PER_BATCH,
     pdf_backend: str = "pdfium",
+    max_words: int = DEFAULT_MAX_WORDS,
 ) -> IngestSummary:
     """Ingest files, folders and URLs into `index`, batch by batch. A KeyboardInterrupt stops
     after flushing what was written; every stored document is complete, so a re-run finishes."""
@@ -122,7 +127,7 @@ def run_ingest(
     collected = collect_sources(arguments)
     summary = IngestSummary(failed=list(collected.failed), skipped=collected.skipped)
     chunk_counts: dict[str, int] = {}
-    pipeline = build_indexing_pipeline(index, pdf_backend=pdf_backend)
+    pipeline = build_indexing_pipeline(index, pdf_backend=pdf_backend, max_words=max_words)
     pipeline.warm_up()
     sources = collected.sources
     bar = tqdm(total=len(sources), unit="file", disable=not show_progress, dynamic_ncols=True)
