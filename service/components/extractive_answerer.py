@@ -25,6 +25,18 @@ QUESTION_STOPWORDS = frozenset(
 # Words that make a question about a commitment, not a topic word to match.
 COMMITMENT_QUESTION = re.compile(r"\b(promis\w*|commit\w*|undert\w*|pledg\w*|agree\w*|vow\w*|assur\w*|report(ed)? back)\b", re.I)
 COMPARISON_QUESTION = re.compile(r"\b(compar\w*|differ\w*|both|each|councils|authorities|versus|vs)\b", re.I)
+# What kind of thing a question asks for, and how a sentence that gives one looks.
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+ANSWER_TYPES = [
+    (re.compile(r"^\s*(?:who|which (?:person|officer|councillor|company|organisation))\b", re.I),
+     re.compile(r"(?<![.!?]\s)(?<!^)\b(?:Cllr |Councillor |Mr |Mrs |Ms |Dr )?[A-Z][a-z]+(?: [A-Z][a-z]+)+")),
+    (re.compile(r"^\s*(?:when|by what date|on what date|what date)\b", re.I),
+     re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})|(?:{_MONTHS}) \d{{4}}|\d+ (?:weeks?|months?|years?))\b")),
+    (re.compile(r"^\s*how (?:many|much|high|often|long)\b", re.I),
+     re.compile(r"\b\d[\d,.]*\b|£|%|\b(?:quarterly|monthly|weekly|annually|every|twice|once)\b", re.I)),
+]
+ANSWER_TYPE_BONUS = 0.1
+
 COMMITMENT_SENTENCE = re.compile(
     r"\b(undertook to|undertake to|agreed to|committed to|commitment to|would (be )?report(ed)? back|report(ed)? back|"
     r"would (provide|bring|circulate|liaise|receive|return|carry out|review|update|address|take forward|consider)|"
@@ -155,6 +167,7 @@ class ExtractiveAnswerer:
         terms = self._key_terms(question, additions)
         is_commitment = bool(COMMITMENT_QUESTION.search(question))
         is_comparison = bool(COMPARISON_QUESTION.search(question))
+        answer_shape = next((shape for asks, shape in ANSWER_TYPES if asks.search(question)), None)
         passage_stems = []
         for passage in passages[:50]:
             stems = self._stems(passage.content or "")
@@ -197,6 +210,9 @@ class ExtractiveAnswerer:
                     # An undertaking answers "what did X promise" about whatever its passage is
                     # about, even when it says "this" rather than repeating the topic.
                     lexical = max(sentence_coverage, 0.9 * passage_coverage) + 0.25
+                if answer_shape is not None and sentence_coverage > 0 and answer_shape.search(sentence):
+                    # "Who..." is answered by a sentence with a name in it, "when..." by one with a date.
+                    lexical += ANSWER_TYPE_BONUS
                 score = self.semantic_weight * cosine + (1 - self.semantic_weight) * lexical
                 score -= 0.02 * index  # ties go to the better-ranked passage
                 candidates.append(ScoredSentence(index, start, end, score, sentence_coverage, position))
