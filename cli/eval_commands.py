@@ -62,6 +62,7 @@ def register(commands) -> None:
     evaluate.add_argument("--tune", action="store_true", help="BEIR: choose the fusion on the TRAIN claims and save it for later runs")
     evaluate.add_argument("--split", choices=["test", "train"], default="test", help="BEIR queries to score")
     evaluate.add_argument("--limit", type=int, default=None, help="BEIR: score only the first N queries")
-    evaluate.add_argument("--chunk-words", type=int, default=170, help="BEIR: longest passage in words when indexing (30-230)")
+    # 230 words beat 170 on SciFact's train claims (nDCG@10 0.742 against 0.735 with fusion tuned for each).
+    evaluate.add_argument("--chunk-words", type=int, default=230, help="BEIR: longest passage in words when indexing (31-230; default 230, chosen on SciFact's train claims)")
     evaluate.add_argument("--work-dir", help="BEIR: where to keep the built index (reused when present)")
     evaluate.set_defaults(handler=cmd_eval, host=None, port=None)

@@ -209,7 +209,8 @@ def save_tuned_fusion(dataset: Path, results: list[dict], max_words: int = DEFAU
     default = next(r for r in results if r["fusion"] == "rrf" and r["rrf_k"] == 60 and r["fusion_weights"] is None)
     path = tuned_fusion_path(dataset, max_words)
     path.write_text(json.dumps({
-        "_comment": f"Fusion for {dataset.name}, chosen on its TRAIN claims by `scrutiny eval --beir {dataset} --tune` "
+        "_comment": f"Fusion for {dataset.name} indexed in passages of at most {max_words} words, chosen on its TRAIN claims by "
+                    f"`scrutiny eval --beir {dataset} --chunk-words {max_words} --tune` "
                     "(RRF constants x (dense, BM25) weights, and score fusion's dense share). The test claims were not used.",
         "fusion": best["fusion"],
         "rrf_k": best["rrf_k"],
