@@ -23,7 +23,7 @@ QUESTION_STOPWORDS = frozenset(
     react reacted handle handled deal dealt tackle tackled""".split()
 )
 # Words that make a question about a commitment, not a topic word to match.
-COMMITMENT_QUESTION = re.compile(r"\b(promis\w*|commit\w*|undert\w*|pledg\w*|agree\w*|vow\w*|assur\w*|report(ed)? back)\b", re.I)
+COMMITMENT_QUESTION = re.compile(r"\b(promis\w*|commit\w*|undert\w*|pledg\w*|agree\w*|vow\w*|assured|assurances|(?:gave|give|given|provided) (?:an )?assurance|report(ed)? back)\b", re.I)
 COMPARISON_QUESTION = re.compile(r"\b(compar\w*|differ\w*|both|each|councils|authorities|versus|vs)\b", re.I)
 # What kind of thing a question asks for, and how a sentence that gives one looks.
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -34,6 +34,8 @@ ANSWER_TYPES = [
      re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})|(?:{_MONTHS}) \d{{4}}|\d+ (?:weeks?|months?|years?))\b")),
     (re.compile(r"^\s*how (?:many|much|high|often|long)\b", re.I),
      re.compile(r"\b\d[\d,.]*\b|£|%|\b(?:quarterly|monthly|weekly|annually|every|twice|once)\b", re.I)),
+    (re.compile(r"^\s*why\b", re.I),
+     re.compile(r"\b(?:because|in order to|so that|due to|owing to|as a result of|the reason)\b", re.I)),
 ]
 ANSWER_TYPE_BONUS = 0.1
 
