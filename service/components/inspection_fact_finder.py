@@ -11,9 +11,14 @@ _ASKS_INSPECTOR = re.compile(r"\blead inspector\b|\bwho (?:led|inspected|carried
 # "When did inspectors visit X?", not "What did Ofsted find when it inspected X?"
 _ASKS_DATES = re.compile(r"^\s*(?:when\b.{0,80}?\b(?:inspect(?:ed|ion|ors?)?|visit(?:ed)?)\b|(?:on )?what (?:were the )?(?:inspection )?dates?\b)", re.I)
 _ASKS_WHEN_GRADED = re.compile(r"^\s*when\b.{0,80}?\b(?:judged|graded|rated)\b.{0,40}?\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
+# The judgement must be what is asked for: "What judgement did Ofsted give...", "What was X's
+# grade...", not "What did X do after the inadequate judgement?"
 _ASKS_JUDGEMENT = re.compile(
-    r"\b(?:what|which)\b.{0,80}?\b(?:judge?ments?|grades?|ratings?)\b|\bhow (?:did|does|has) ofsted (?:judge|grade|rate)\b"
-    r"|\bhow (?:was|were|is|are) .{0,80}?\b(?:judged|graded|rated)\b|\bwhat (?:was|is) .{0,60}?\brated\b",
+    r"\b(?:what|which)(?: overall)?(?: effectiveness)? (?:judge?ments?|grades?|ratings?)\b"
+    r"|\bwhat (?:was|is|were|are) (?:the |[\w&,’' -]{1,40}?[’']s )"
+    r"(?:latest |last |most recent |first |previous |current |overall |ofsted |effectiveness |inspection )*(?:judge?ments?|grades?|ratings?)\b"
+    r"|\bwhat (?:was|is|were|are) .{0,60}?\brated\b"
+    r"|\bhow (?:did|does|has) ofsted (?:judge|grade|rate)\b|\bhow (?:was|were|is|are) .{0,80}?\b(?:judged|graded|rated)\b",
     re.I,
 )
 _EARLIEST = re.compile(r"\b(?:first|earliest|previous)\b", re.I)
