@@ -4,9 +4,8 @@ inspector and judgement grades (ILACS 2018 onwards; the older single inspection 
 import re
 from dataclasses import asdict, dataclass, field
 
+from indexes.ofsted_pages import GRADE, INSPECTION_DATES, normalise_grade
 from ingest.dates import parse_date
-
-GRADE = r"(Outstanding|Good|Requires? improvement(?: to be good)?|Inadequate)"
 
 # ILACS judgement rows, as they read once the page's lines are joined.
 _ILACS_ROWS = {
@@ -25,16 +24,7 @@ _SIF_ROWS = {
     "care_leavers": r"Experiences and progress of care leavers|Care leavers",
     "impact_of_leaders": r"Leadership,? management and governance",
 }
-# "15 July 2019 to 26 July 2019", "17 to 28 July 2023", "14 September to 8 October 2015"
-_DATES = re.compile(
-    r"Inspection dates?:?\s*(\d{1,2})(?:\s+([A-Za-z]+))?(?:\s+(\d{4}))?\s*(?:to|–|-)\s*(\d{1,2}\s+[A-Za-z]+\s+\d{4})", re.I
-)
 _INSPECTOR = re.compile(r"Lead inspector:?\s*([^\W\d_][\w’'\-]+(?: [^\W\d_][\w’'\-]+){1,3})")
-
-
-def normalise_grade(grade: str) -> str:
-    grade = grade.lower()
-    return "requires improvement" if grade.startswith("require") else grade
 
 
 @dataclass
@@ -53,7 +43,7 @@ def read_first_page(page_text: str) -> OfstedFacts:
     """Facts from the first page of a report; fields it cannot find stay empty."""
     text = re.sub(r"\s+", " ", page_text)
     facts = OfstedFacts()
-    dates = _DATES.search(text)
+    dates = INSPECTION_DATES.search(text)
     if dates:
         end = parse_date(dates.group(4))
         facts.inspection_end = end

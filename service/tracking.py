@@ -11,7 +11,7 @@ import Stemmer
 from indexes import SearchFilter, authority_registry
 from service.engine import QueryEngine
 from service.errors import InvalidRequestError, NotFoundError
-from service.inspections import judgement_span
+from indexes.ofsted_pages import judgement_span
 from service.schemas import (
     AskRequest,
     AuthorityList,

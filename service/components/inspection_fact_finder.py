@@ -4,7 +4,7 @@ from haystack import component
 
 from indexes import ScrutinyIndex, SearchFilter
 from service.components.question_scope import Scope
-from service.inspections import ROW_NAMES, dates_span, inspector_span, judgement_span, published_span
+from indexes.ofsted_pages import ROW_NAMES, dates_span, inspector_span, judgement_span, normalise_grade, published_span
 from service.schemas import source_fields
 
 _ASKS_INSPECTOR = re.compile(r"\blead inspector\b|\bwho (?:led|inspected|carried out)\b", re.I)
@@ -70,8 +70,7 @@ class InspectionFactFinder:
                                "reason": f"no Ofsted report on {scope.authorities[0]}{period} is in the index"}}
         row = next((name for name, words in _ROW_WORDS if words.search(question)), "overall_effectiveness")
         if kind == "when_graded":
-            grade = _ASKS_WHEN_GRADED.search(question).group(1).lower()
-            grade = "requires improvement" if grade.startswith("require") else grade
+            grade = normalise_grade(_ASKS_WHEN_GRADED.search(question).group(1))
             chosen = sorted(reports, key=lambda r: r.get("date") or "")
         else:
             chosen = [self._pick(reports, scope, question)]

@@ -1,10 +1,21 @@
-"""Where an Ofsted children's services report states its facts on the first page — a judgement
-row, the inspection dates, the lead inspector — found verbatim with offsets, so an answer or an
-authority profile can cite the exact line."""
+"""How an Ofsted children's services report lays out its first page: the grades, judgement rows,
+inspection dates and lead inspector. Ingest reads the facts from it; the service finds the
+exact line, with offsets, to cite."""
 
 import re
 
 GRADE = r"(Outstanding|Good|Requires? improvement(?: to be good)?|Inadequate)"
+# "15 July 2019 to 26 July 2019", "17 to 28 July 2023", "14 September to 8 October 2015"
+INSPECTION_DATES = re.compile(
+    r"Inspection dates?:?\s*(\d{1,2})(?:\s+([A-Za-z]+))?(?:\s+(\d{4}))?\s*(?:to|–|-)\s*(\d{1,2}\s+[A-Za-z]+\s+\d{4})", re.I
+)
+
+
+def normalise_grade(grade: str) -> str:
+    """"Requires improvement to be good" and its spellings are one grade."""
+    grade = grade.lower()
+    return "requires improvement" if grade.startswith("require") else grade
+
 
 # Judgement rows as printed: ILACS (2018 on) first, then the single inspection framework.
 JUDGEMENT_ROWS: dict[str, list[str]] = {
@@ -37,7 +48,6 @@ ROW_NAMES = {
     "in_care": "children in care",
     "care_leavers": "care leavers",
 }
-_DATES = re.compile(r"Inspection dates?:?\s*\d{1,2}(?:\s+[A-Za-z]+)?(?:\s+\d{4})?\s*(?:to|–|-)\s*\d{1,2}\s+[A-Za-z]+\s+\d{4}", re.I)
 _PUBLISHED = re.compile(r"Report published:?\s*\d{1,2}\s+[A-Za-z]+\s+\d{4}", re.I)
 _NAME_WORD = r"(?!(?:Her|His|HMI|Ofsted)\b)[^\W\d_][\w’'\-]+"
 _INSPECTOR = re.compile(rf"Lead inspector:?\s*{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}(?:,?\s+(?:Her|His) Majesty[’']s\s+Inspector)?")
@@ -53,7 +63,7 @@ def judgement_span(first_page: str, row: str = "overall_effectiveness") -> tuple
 
 
 def dates_span(first_page: str) -> tuple[int, int] | None:
-    match = _DATES.search(first_page)
+    match = INSPECTION_DATES.search(first_page)
     return (match.start(), match.end()) if match else None
 
 
