@@ -28,7 +28,6 @@ _ROW_WORDS = [
     ("in_care", re.compile(r"\bin care\b|looked after", re.I)),
     ("impact_of_leaders", re.compile(r"\bleaders(?:hip)?\b|\bmanagement\b", re.I)),
 ]
-SUMMARY_FIELDS = ["document_id", "title", "doc_type", "authority", "body", "date", "sources", "url", "ofsted"]
 
 
 @component
@@ -59,8 +58,7 @@ class InspectionFactFinder:
         if kind is None or len(scope.authorities) != 1:
             return {"answer": None}
         reports = list(self.index.iter_documents(
-            SearchFilter(authorities=list(scope.authorities), doc_types=["ofsted_report"], since=scope.since, until=scope.until),
-            fields=SUMMARY_FIELDS,
+            SearchFilter(authorities=list(scope.authorities), doc_types=["ofsted_report"], since=scope.since, until=scope.until)
         ))
         if not reports and scope.period is None:
             return {"answer": None}
