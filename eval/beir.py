@@ -9,7 +9,8 @@ from pathlib import Path
 
 from indexes import IndexSettings, open_index
 from indexes.sparse import STOPWORDS
-from ingest.pipeline import DEFAULT_MAX_WORDS, run_ingest
+from ingest.chunking import MAX_WORDS
+from ingest.pipeline import run_ingest
 from service.engine import QueryEngine
 from service.settings import ServiceSettings
 
@@ -80,8 +81,21 @@ def rank_documents(engine: QueryEngine, query: str, mode: str) -> list[str]:
 
 
 def default_work_dir(dataset: Path, max_words: int) -> Path:
-    suffix = "" if max_words == DEFAULT_MAX_WORDS else f"-w{max_words}"
+    suffix = "" if max_words == MAX_WORDS else f"-w{max_words}"
     return Path("var") / f"beir-{dataset.name}{suffix}"
+
+
+def _claims(dataset: Path, split: str) -> tuple[dict[str, str], dict[str, dict[str, int]], list[str]]:
+    """A split's queries, its relevance judgements, and the queries that have judgements."""
+    queries = {q["_id"]: q["text"] for q in _read_jsonl(dataset / ("queries.jsonl" if split == "test" else f"queries-{split}.jsonl"))}
+    qrels = _read_qrels(dataset / f"qrels-{split}.tsv")
+    return queries, qrels, [q for q in queries if q in qrels]
+
+
+def _index_settings(dataset: Path, work_dir: Path) -> tuple[Path, IndexSettings]:
+    """The benchmark's document folder and the settings of its index (BM25 length from the corpus)."""
+    folder, avg_len = prepare_corpus(dataset, work_dir)
+    return folder, IndexSettings(index_path=work_dir / "index", bm25_avg_len=round(avg_len, 1))
 
 
 def run_beir(
@@ -90,22 +104,20 @@ def run_beir(
     split: str = "test",
     limit: int | None = None,
     service_settings: ServiceSettings | None = None,
-    max_words: int = DEFAULT_MAX_WORDS,
+    max_words: int = MAX_WORDS,
 ) -> dict:
     name = dataset.name
     work_dir = work_dir or default_work_dir(dataset, max_words)
-    folder, avg_len = prepare_corpus(dataset, work_dir)
-    index_settings = IndexSettings(index_path=work_dir / "index", bm25_avg_len=round(avg_len, 1))
+    folder, index_settings = _index_settings(dataset, work_dir)
     tuned_path = tuned_fusion_path(dataset, max_words)
     tuned = json.loads(tuned_path.read_text()) if tuned_path.exists() else {}
-    queries = {q["_id"]: q["text"] for q in _read_jsonl(dataset / ("queries.jsonl" if split == "test" else "queries-train.jsonl"))}
-    qrels = _read_qrels(dataset / f"qrels-{split}.tsv")
-    query_ids = [q for q in queries if q in qrels][:limit]
+    queries, qrels, query_ids = _claims(dataset, split)
+    query_ids = query_ids[:limit]
     settings = (service_settings or ServiceSettings()).model_copy(update={"index": index_settings})
     with open_index(index_settings, purpose="scrutiny eval --beir") as index:
         summary = run_ingest([str(folder)], index, show_progress=True, max_words=max_words)
         if tuned and service_settings is None:
-            # Fusion chosen on this dataset's train claims (data/fusion_<name>.json).
+            # Fusion chosen on this dataset's train claims at this passage length (`--tune`).
             index.settings.fusion = tuned["fusion"]
             index.settings.rrf_k = tuned["rrf_k"] or index.settings.rrf_k
             settings = settings.model_copy(update={"fusion_weights": tuple(tuned["fusion_weights"]) if tuned["fusion_weights"] else None})
@@ -166,18 +178,15 @@ SCORE_GRID = [("score", 0, (round(a, 2), round(1 - a, 2))) for a in (0.2, 0.25, 
 
 
 def tune_fusion(
-    dataset: Path, work_dir: Path | None = None, grid: list[tuple] = RRF_GRID + SCORE_GRID, prefetch: int = 2 * DEPTH, max_words: int = DEFAULT_MAX_WORDS
+    dataset: Path, work_dir: Path | None = None, grid: list[tuple] = RRF_GRID + SCORE_GRID, prefetch: int = 2 * DEPTH, max_words: int = MAX_WORDS
 ) -> list[dict]:
     """nDCG@10 on the *train* claims for each fusion (RRF constant and (dense, BM25) weights, or
     score fusion's dense share): each branch is retrieved once per claim from the index
     `run_beir` built, at the depth `run_beir` searches, and fused here exactly as the index
     fuses. Test claims are never used for tuning."""
     work_dir = work_dir or default_work_dir(dataset, max_words)
-    _, avg_len = prepare_corpus(dataset, work_dir)
-    queries = {q["_id"]: q["text"] for q in _read_jsonl(dataset / "queries-train.jsonl")}
-    qrels = _read_qrels(dataset / "qrels-train.tsv")
-    query_ids = [q for q in queries if q in qrels]
-    index_settings = IndexSettings(index_path=work_dir / "index", bm25_avg_len=round(avg_len, 1))
+    _, index_settings = _index_settings(dataset, work_dir)
+    queries, qrels, query_ids = _claims(dataset, "train")
     branches: dict[str, tuple[list, list]] = {}
     with open_index(index_settings, purpose="scrutiny eval --beir tuning") as index:
         engine = QueryEngine(index, ServiceSettings(index=index_settings), expand_glossary=False, read_scope=False)
@@ -198,12 +207,12 @@ def tune_fusion(
     return sorted(results, key=lambda r: r["train_ndcg@10"], reverse=True)
 
 
-def tuned_fusion_path(dataset: Path, max_words: int = DEFAULT_MAX_WORDS) -> Path:
-    suffix = "" if max_words == DEFAULT_MAX_WORDS else f"_w{max_words}"
+def tuned_fusion_path(dataset: Path, max_words: int = MAX_WORDS) -> Path:
+    suffix = "" if max_words == MAX_WORDS else f"_w{max_words}"
     return Path(__file__).parent / "data" / f"fusion_{dataset.name}{suffix}.json"
 
 
-def save_tuned_fusion(dataset: Path, results: list[dict], max_words: int = DEFAULT_MAX_WORDS) -> Path:
+def save_tuned_fusion(dataset: Path, results: list[dict], max_words: int = MAX_WORDS) -> Path:
     """Record the best fusion on the train claims, with the plain-RRF figure beside it."""
     best = results[0]
     default = next(r for r in results if r["fusion"] == "rrf" and r["rrf_k"] == 60 and r["fusion_weights"] is None)

@@ -102,7 +102,11 @@ def _split_long(text: str, start: int, end: int, max_words: int) -> list[tuple[i
     return packed
 
 
-def chunk_spans(text: str, doc_type: str, max_words: int = 170, min_words: int = 30, news_words: int = 120) -> list[Span]:
+# Longest passage in words: room for the context header within the model's 256 word pieces.
+MAX_WORDS = 170
+
+
+def chunk_spans(text: str, doc_type: str, max_words: int = MAX_WORDS, min_words: int = 30, news_words: int = 120) -> list[Span]:
     """Passages of `text`: a new passage at every heading and item (minutes, reports) or packed
     paragraphs (news), never longer than `max_words`."""
     blocks = []

@@ -18,6 +18,7 @@ from haystack_integrations.components.embedders.sentence_transformers import (  
 from tqdm import tqdm  # noqa: E402
 
 from indexes import ScrutinyIndex, SearchFilter, text_sha256  # noqa: E402
+from ingest.chunking import MAX_WORDS  # noqa: E402
 from ingest.components.bm25_sparse_embedder import Bm25SparseEmbedder  # noqa: E402
 from ingest.components.change_detector import ChangeDetector  # noqa: E402
 from ingest.components.commitment_extractor import COMMITMENTS_VERSION, CommitmentExtractor  # noqa: E402
@@ -34,12 +35,10 @@ logger = logging.getLogger(__name__)
 # Files per pipeline run: enough chunks per encode call to keep batching efficient, few enough
 # that an interruption loses little work.
 FILES_PER_BATCH = 16
-# Longest passage in words: room for the context header within the model's 256 word pieces.
-DEFAULT_MAX_WORDS = 170
 
 
 def build_indexing_pipeline(
-    index: ScrutinyIndex, *, pdf_backend: str = "pdfium", embed_batch_size: int = 32, max_words: int = DEFAULT_MAX_WORDS
+    index: ScrutinyIndex, *, pdf_backend: str = "pdfium", embed_batch_size: int = 32, max_words: int = MAX_WORDS
 ) -> Pipeline:
     """Sources -> documents -> chunks -> dense and sparse vectors -> index. Not warmed up."""
     pipeline = Pipeline()
@@ -119,7 +118,7 @@ def run_ingest(
     show_progress: bool = True,
     files_per_batch: int = FILES_PER_BATCH,
     pdf_backend: str = "pdfium",
-    max_words: int = DEFAULT_MAX_WORDS,
+    max_words: int = MAX_WORDS,
 ) -> IngestSummary:
     """Ingest files, folders and URLs into `index`, batch by batch. A KeyboardInterrupt stops
     after flushing what was written; every stored document is complete, so a re-run finishes."""

@@ -2,7 +2,7 @@ import bisect
 
 from haystack import Document, component
 
-from ingest.chunking import chunk_spans
+from ingest.chunking import MAX_WORDS, chunk_spans
 
 CHUNK_META_FIELDS = ("document_id", "title", "doc_type", "authority", "body", "date", "source", "url")
 
@@ -19,7 +19,7 @@ class StructureSplitter:
         splitter.run(documents=documents)
     """
 
-    def __init__(self, max_words: int = 170, min_words: int = 30, news_words: int = 120):
+    def __init__(self, max_words: int = MAX_WORDS, min_words: int = 30, news_words: int = 120):
         """
         :param max_words: Longest passage in words; all-MiniLM-L6-v2 reads 256 word pieces,
             about 180 words of council prose plus the context header.
