@@ -8,6 +8,7 @@ from typing import Literal
 from haystack import Document, logging
 
 from indexes import SCHEMA_VERSION, ScrutinyIndex, SearchFilter, authority_registry
+from service.components.extractive_answerer import answer_text
 from service.errors import InvalidRequestError, NotFoundError
 from service.pipelines import build_ask_pipeline, build_search_pipeline
 from service.schemas import (
@@ -139,7 +140,7 @@ class QueryEngine:
             )
         pages = {c.n: self.page_of(c.document_id, c.start, c.page) for c in verified}
         verified = [c.model_copy(update={"page": pages[c.n]}) for c in verified]
-        text = " ".join(f"{c.quote} [{c.n}]" for c in verified)
+        text = answer_text([c.model_dump() for c in verified])
         return AskResponse(
             question=request.question,
             answer=text,

@@ -47,6 +47,11 @@ COMMITMENT_SENTENCE = re.compile(
 )
 
 
+def answer_text(citations: list[dict]) -> str:
+    """The answer as read: each quote followed by its citation marker."""
+    return " ".join(f"{c['quote']} [{c['n']}]" for c in citations)
+
+
 @dataclass
 class ScoredSentence:
     passage_index: int
@@ -160,7 +165,7 @@ class ExtractiveAnswerer:
         """
         if known_answer is not None:
             citations = known_answer["citations"]
-            answer = " ".join(f"{c['quote']} [{c['n']}]" for c in citations) or None
+            answer = answer_text(citations) or None
             return {"answer": answer, **known_answer}
         additions = additions if additions is not None else []
         considered = passages[: self.passages_considered]
@@ -263,5 +268,5 @@ class ExtractiveAnswerer:
             meta = passage.meta
             quote = (passage.content or "")[sentence.start : sentence.end]
             citations.append({"n": number, **source_fields(meta, quote, meta["start"] + sentence.start, meta["start"] + sentence.end)})
-        answer = " ".join(f"{c['quote']} [{c['n']}]" for c in citations)
+        answer = answer_text(citations)
         return {"answer": answer, "citations": citations, "abstained": False, "reason": "answered from the cited passages", "confidence": confidence}
