@@ -13,28 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from indexes.text import sentence_spans
-from ingest.dates import MONTHS
+from councils.commitments import COMMITMENT
+from councils.dates import MONTH_NAMES, MONTHS
 
-_ACTION = (
-    r"(?:provide|bring|circulate|liaise|receive|return|carry out|review|update|address|take forward|"
-    r"consider|report|arrange|investigate|share|write|confirm|look into|follow up|present|develop|use every|ensure|"
-    r"support|advise|be making representations|continue to (?:be )?monitor)"
-)
-COMMITMENT = re.compile(
-    r"\b(?:undert(?:ook|akes?|aken) to"
-    r"|(?:agreed|promised|pledged|committed) to (?!the\b|a\b|an\b|its\b|their\b|his\b|her\b)\w+"
-    r"|would (?:be )?report(?:ed)? back|(?:be )?reported back"
-    r"|would (?:be )?" + _ACTION + r"\w*"
-    r"|would (?:be )?(?:provided|sent|brought back|made|circulated|submitted|presented|extended|developed|carried out|undertaken|assessed|monitored|scrutinised|enhanced|published|addressed)"
-    r"|to be presented to"
-    r"|planned for (?:this|the|next) (?:committee|meeting|panel)"
-    r"|(?:update|progress|further) report\b[^.]{0,120}?\b(?:be|would be|to be) (?:made|brought|submitted|presented|provided|received)"
-    r"|asked that\b[^.]{0,160}?\bbe (?:made|provided|brought|circulated|submitted)"
-    r"|would receive (?:an|another|a further)? ?(?:update|report)"
-    r"|(?:ongoing|continued|firm) commitment to (?:substantially )?\w+"
-    r"|would take place in due course)",
-    re.I,
-)
 # A "would ..." inside a relative clause describes something ("a plan which would address the
 # concerns"); it is not an undertaking.
 _RELATIVE = re.compile(r"(?:\b(?:which|that)|^\W*(?:this|it|these))\s+$", re.I)
@@ -49,8 +30,8 @@ WHO = re.compile(
 )
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}
 IN_MONTHS = re.compile(r"\bin (\d{1,2}|one|two|three|four|six|nine|twelve|eighteen)(?: and (?:\d{1,2}|twelve|eighteen))? months?(?:[’']s?)? ?(?:time)?", re.I)
-MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b")
-MONTH_ONLY = re.compile(r"\bin (January|February|March|April|May|June|July|August|September|October|November|December)\b")
+MONTH_YEAR = re.compile(rf"\b({MONTH_NAMES}) (\d{{4}})\b")
+MONTH_ONLY = re.compile(rf"\bin ({MONTH_NAMES})\b")
 DUE_PHRASES = [
     (re.compile(r"next meeting", re.I), "next meeting"),
     (re.compile(r"once known", re.I), "once known"),

@@ -5,7 +5,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from indexes.ofsted_pages import GRADE, INSPECTION_DATES, normalise_grade
-from ingest.dates import parse_date
+from councils.dates import parse_date
 
 # ILACS judgement rows, as they read once the page's lines are joined.
 _ILACS_ROWS = {

@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 from haystack import Document, component
 
 from indexes import DOC_TYPES, authority_registry
-from ingest.dates import all_dates, meeting_date, parse_date
+from councils.dates import all_dates, meeting_date, parse_date
 from ingest.ofsted import read_first_page
 
 # Kent's folder names for its committees, as the council writes them.

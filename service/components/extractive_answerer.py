@@ -6,7 +6,9 @@ import numpy as np
 import Stemmer
 from haystack import Document, component
 
+from councils.dates import MONTH_NAMES
 from indexes.text import sentence_spans
+from service.answering.presentation import answer_text
 from service.glossary import GLOSSARY, WORD_FAMILIES
 from service.schemas import source_fields
 
@@ -26,7 +28,7 @@ QUESTION_STOPWORDS = frozenset(
 COMMITMENT_QUESTION = re.compile(r"\b(promis\w*|commit\w*|undert\w*|pledg\w*|agree\w*|vow\w*|assured|assurances|(?:gave|give|given|provided) (?:an )?assurance|report(ed)? back)\b", re.I)
 COMPARISON_QUESTION = re.compile(r"\b(compar\w*|differ\w*|both|each|councils|authorities|versus|vs)\b", re.I)
 # What kind of thing a question asks for, and how a sentence that gives one looks.
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS = MONTH_NAMES
 ANSWER_TYPES = [
     (re.compile(r"^\s*(?:who|which (?:person|officer|councillor|company|organisation))\b", re.I),
      re.compile(r"(?<![.!?]\s)(?<!^)\b(?:Cllr |Councillor |Mr |Mrs |Ms |Dr )?[A-Z][a-z]+(?: [A-Z][a-z]+)+")),
@@ -38,6 +40,8 @@ ANSWER_TYPES = [
      re.compile(r"\b(?:because|in order to|so that|due to|owing to|as a result of|the reason)\b", re.I)),
 ]
 ANSWER_TYPE_BONUS = 0.1
+# The evidence threshold this answerer was calibrated with on the known-answer set (v1).
+RULES_MIN_CONFIDENCE = 0.47
 
 COMMITMENT_SENTENCE = re.compile(
     r"\b(undertook to|undertake to|agreed to|committed to|commitment to|would (be )?report(ed)? back|report(ed)? back|"
@@ -45,11 +49,6 @@ COMMITMENT_SENTENCE = re.compile(
     r"update report|further report|RESOLVED|be made to the committee|next meeting|once known|in \d+ months?'? time)\b",
     re.I,
 )
-
-
-def answer_text(citations: list[dict]) -> str:
-    """The answer as read: each quote followed by its citation marker."""
-    return " ".join(f"{c['quote']} [{c['n']}]" for c in citations)
 
 
 @dataclass
@@ -77,7 +76,7 @@ class ExtractiveAnswerer:
         answerer.run(question=q, query_embedding=v, passages=passages, additions=["no further action"])
     """
 
-    def __init__(self, max_sentences: int = 4, min_confidence: float = 0.47, semantic_weight: float = 0.5, passages_considered: int = 5):
+    def __init__(self, max_sentences: int = 4, min_confidence: float = RULES_MIN_CONFIDENCE, semantic_weight: float = 0.5, passages_considered: int = 5):
         """
         :param max_sentences: Most sentences in an answer (1-4).
         :param min_confidence: Below this evidence score the answerer abstains; calibrated on

@@ -5,10 +5,10 @@ from datetime import date
 
 from haystack import component
 
+from councils.dates import MONTH_NAMES, MONTHS
 from indexes import SearchFilter, authority_registry
 
-_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-_MONTH = "|".join(_MONTHS)
+_MONTH = MONTH_NAMES
 _PUBLISHED_MONTH = re.compile(rf"\bpublished in ({_MONTH}) (\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -47,14 +47,14 @@ def read_scope(question: str) -> Scope:
     authorities = tuple(authority_registry().named_in(question))
     published = _PUBLISHED_MONTH.search(question)
     if published:
-        month, year = _MONTHS[published.group(1).lower()], int(published.group(2))
+        month, year = MONTHS[published.group(1).lower()], int(published.group(2))
         period = (date(year, month, 1), _month_end(year, month))
         return Scope(authorities, *period, published=True, period=period)
     if not _ABOUT_INSPECTION.search(question):
         return Scope(authorities)
     month_year = _MONTH_YEAR.search(question)
     if month_year:
-        month, year = _MONTHS[month_year.group(1).lower()], int(month_year.group(2))
+        month, year = MONTHS[month_year.group(1).lower()], int(month_year.group(2))
         period = (date(year, month, 1), _month_end(year, month))
     else:
         years = _YEAR.findall(question)

@@ -4,7 +4,7 @@ import pytest
 from haystack import Document
 
 from ingest.components.metadata_enricher import MetadataEnricher
-from ingest.dates import meeting_date, parse_date
+from councils.dates import meeting_date, parse_date
 from ingest.extract.pdf import extract_pdf_pages
 from ingest.ofsted import read_first_page
 from tests.conftest import SAMPLE

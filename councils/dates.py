@@ -1,5 +1,6 @@
-"""Dates written the way council papers and Ofsted reports write them."""
+"""Dates written the way council papers and Ofsted reports write them, and the way UK readers read them."""
 
+import calendar
 import re
 from datetime import date
 
@@ -15,7 +16,9 @@ MONTHS = {
     )
     for m in names
 }
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+# Full English month names, for patterns that must not match abbreviations.
+MONTH_NAMES = "|".join(calendar.month_name[1:])
+_MONTH = r"(" + "|".join(name.capitalize() for name in MONTHS) + r")\.?"
 DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})\b", re.I)
 MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)
 ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -74,3 +77,15 @@ def meeting_date(text: str) -> str | None:
     """The date a set of minutes says its meeting was held on."""
     match = MEETING_HELD.search(text[:3000])
     return parse_date(match.group(1)) if match else None
+
+
+def uk_date(iso: str | None, with_day: bool = True) -> str | None:
+    """"2019-12-03" -> "3 December 2019" (or "December 2019"); None or an unreadable value -> None."""
+    if not iso:
+        return None
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return None
+    month = calendar.month_name[day.month]  # English names: the locale is never changed
+    return f"{day.day} {month} {day.year}" if with_day else f"{month} {day.year}"

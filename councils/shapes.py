@@ -1,0 +1,24 @@
+"""How an answer of a given kind looks in council and Ofsted prose: a figure, a date, a person or
+body, a cause. Used to tell whether a sentence has the shape a question asks for."""
+
+import re
+
+from councils.dates import MONTH_NAMES
+
+FIGURE = re.compile(
+    r"\d|£|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|majority|minority)\b",
+    re.I,
+)
+DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTH_NAMES})|(?:{MONTH_NAMES})(?: \d{{1,2}})?,? \d{{4}}|(?:19|20)\d\d|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|"
+    rf"(?:since|until|by|from|in|during) (?:{MONTH_NAMES}|spring|summer|autumn|winter)|\d+ (?:days?|weeks?|months?|years?))\b",
+    re.I,
+)
+# A person or body: a title and a name, or two or more capitalised words not opening the sentence.
+NAME = re.compile(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|Sir|Dame)\.? [A-Z]|(?<=[a-z,;:] )[A-Z][a-z]+(?: (?:of |and |for )?[A-Z][a-z]+)+")
+CAUSE = re.compile(
+    r"\b(?:because|due to|owing to|as a result|result(?:ed|ing)? (?:in|from)|in order to|so that|the reason|reasons?|caused|led to|lead to|driven by|following|since|therefore|given that|in response to)\b",
+    re.I,
+)
+# Many things named in one sentence: a list, or several commas.
+ENUMERATION = re.compile(r"(?:[,;].*){2,}|:\s|\b(?:including|such as|namely)\b", re.I)
