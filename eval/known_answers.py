@@ -1,28 +1,43 @@
-"""The known-answer set: questions with their relevant documents and the facts an answer needs."""
+"""The labelled question set: questions with their answering documents, the offsets of the
+sentences that answer them, their key facts, their kind, and their split.
+
+Split by document into train / dev / test: the answer model is trained on train, its confidence
+calibrated on dev, and test is scored once, at the end (eval/README.md)."""
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
-DEFAULT_SETS = [DATA / "handwritten.jsonl", DATA / "ofsted_questions.jsonl"]
-CATEGORIES = ("fact", "commitment", "comparison", "date", "judgement", "unanswerable")
+DEFAULT_SETS = [DATA / "questions.jsonl"]
+KINDS = ("number", "who", "when", "why", "found", "promised", "list", "compare")
+SPLITS = ("train", "dev", "test")
 PARTS = ("seeds", "shared")
+
+
+@dataclass(frozen=True)
+class AnswerSpan:
+    """Where an answering sentence stands: a source path suffix and offsets in its stored text."""
+
+    source: str
+    start: int
+    end: int
+    quote: str  # the stored text at [start, end), so a test can check the offsets still hold
 
 
 @dataclass(frozen=True)
 class KnownAnswer:
     id: str
     question: str
-    category: str
+    kind: str
+    split: str
     part: str
+    answerable: bool
     relevant: list[str] = field(default_factory=list)
     facts: list[list[str]] = field(default_factory=list)
+    answers: list[AnswerSpan] = field(default_factory=list)
     filters: dict = field(default_factory=dict)
-
-    @property
-    def answerable(self) -> bool:
-        return self.category != "unanswerable"
+    origin: str = "written"
 
     def relevant_key(self, source: str | None) -> str | None:
         """The relevant document a stored source is, matched by path suffix (the sample and the
@@ -31,22 +46,35 @@ class KnownAnswer:
             return None
         return next((key for key in self.relevant if source.endswith(key)), None)
 
+    def states_answer(self, source: str | None, start: int, end: int) -> bool:
+        """A quote at [start, end) of `source` overlaps a sentence labelled as stating the answer."""
+        return bool(source) and any(source.endswith(a.source) and start < a.end and a.start < end for a in self.answers)
 
-def load_known_answers(paths: list[Path] | None = None, part: str = "all") -> list[KnownAnswer]:
-    """Read and check the set; `part` "seeds" keeps what the bundled sample corpus answers."""
+
+def _entry(record: dict, where: str) -> KnownAnswer:
+    try:
+        answers = [AnswerSpan(**a) for a in record.pop("answers", [])]
+        entry = KnownAnswer(**record, answers=answers)
+    except TypeError as e:
+        raise ValueError(f"{where}: {e}") from e
+    if entry.kind not in KINDS or entry.split not in SPLITS or entry.part not in PARTS:
+        raise ValueError(f"{where}: kind must be one of {KINDS}, split one of {SPLITS}, part one of {PARTS}")
+    if entry.answerable and not (entry.relevant and entry.facts):
+        raise ValueError(f"{where}: answerable question {entry.id} needs relevant documents and facts")
+    if not entry.answerable and (entry.facts or entry.answers):
+        raise ValueError(f"{where}: unanswerable question {entry.id} has facts or answers")
+    return entry
+
+
+def load_known_answers(paths: list[Path] | None = None, part: str = "all", split: str = "all") -> list[KnownAnswer]:
+    """Read and check the set; `part` "seeds" keeps what the bundled sample corpus answers and
+    `split` one of train, dev, test."""
     answers: list[KnownAnswer] = []
     for path in paths or DEFAULT_SETS:
         for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            entry = KnownAnswer(**record)
-            if entry.category not in CATEGORIES or entry.part not in PARTS:
-                raise ValueError(f"{path}:{number}: category must be one of {CATEGORIES} and part one of {PARTS}")
-            if entry.answerable and not (entry.relevant and entry.facts):
-                raise ValueError(f"{path}:{number}: answerable question {entry.id} needs relevant documents and facts")
-            answers.append(entry)
+            if line.strip():
+                answers.append(_entry(json.loads(line), f"{path}:{number}"))
     ids = [a.id for a in answers]
     if len(ids) != len(set(ids)):
         raise ValueError("question ids must be unique")
-    return [a for a in answers if part == "all" or a.part == part]
+    return [a for a in answers if (part == "all" or a.part == part) and (split == "all" or a.split == split)]
