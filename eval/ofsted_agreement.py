@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ingest.extract import ExtractionError
 from ingest.extract.pdf import extract_pdf_pages
-from ingest.ofsted import read_first_page
+from councils.ofsted import read_first_page
 
 GRADES = {"outstanding", "good", "requires improvement", "inadequate"}
 COLUMNS = {
@@ -45,7 +45,7 @@ def agreement(ofsted_folder: Path) -> dict:
             disagreements.append({"report": str(path.name), "authority": row["local_authority"], "problem": str(e)})
         for key, grade in expected.items():
             checked += 1
-            found = facts.grades.get(key) if facts else None
+            found = facts.grades[key].value if facts and key in facts.grades else None
             if found == grade:
                 agreed += 1
             else:

@@ -18,6 +18,7 @@ from haystack_integrations.components.embedders.sentence_transformers import (  
 from tqdm import tqdm  # noqa: E402
 
 from indexes import ScrutinyIndex, SearchFilter, text_sha256  # noqa: E402
+from councils.ofsted import OFSTED_FACTS_VERSION, read_first_page  # noqa: E402
 from ingest.chunking import MAX_WORDS  # noqa: E402
 from ingest.components.bm25_sparse_embedder import Bm25SparseEmbedder  # noqa: E402
 from ingest.components.change_detector import ChangeDetector  # noqa: E402
@@ -158,6 +159,7 @@ def run_ingest(
     if not summary.interrupted:
         merge_same_text_documents(index, chunk_counts)
         summary.commitments = refresh_commitments(index)
+        refresh_ofsted_facts(index)
     if not summary.interrupted and summary.written:
         index.optimize()
     summary.documents = len(chunk_counts)
@@ -193,6 +195,23 @@ def merge_same_text_documents(index: ScrutinyIndex, chunk_counts: dict[str, int]
         index.set_document_fields(keep["document_id"], {"sources": sources, "variant_sha256s": variants})
         logger.info("{n} copies of {document} stored once", n=len(copies), document=keep["document_id"])
     return merged
+
+
+def refresh_ofsted_facts(index: ScrutinyIndex) -> int:
+    """(Re-)read the first page of stored Ofsted reports whose facts predate the current reader
+    (councils.ofsted), from stored text only: an index built before facts carried offsets gains
+    them without re-embedding. Returns how many reports were read again."""
+    stale = [
+        d["document_id"]
+        for d in index.iter_documents(SearchFilter(doc_types=["ofsted_report"]), fields=["document_id", "ofsted"])
+        if (d.get("ofsted") or {}).get("version") != OFSTED_FACTS_VERSION
+    ]
+    for document_id in stale:
+        record = index.get_document(document_id)
+        pages = record.get("pages") or [[0, len(record["text"])]]
+        index.set_document_fields(document_id, {"ofsted": read_first_page(record["text"][: pages[0][1]]).as_meta()})
+    index.flush()
+    return len(stale)
 
 
 def refresh_commitments(index: ScrutinyIndex) -> int:

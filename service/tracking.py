@@ -11,7 +11,6 @@ import Stemmer
 from indexes import SearchFilter, authority_registry
 from service.engine import QueryEngine
 from service.errors import InvalidRequestError, NotFoundError
-from indexes.ofsted_pages import judgement_span
 from service.schemas import (
     AskRequest,
     AuthorityList,
@@ -183,12 +182,11 @@ class ScrutinyTracker:
         return AuthorityProfile(name=canonical, region=known.region or None, kind=known.kind or None, documents=dict(counts), inspections=inspections)
 
     def _judgement_citation(self, record: dict) -> Citation | None:
-        """The first-page line that states the overall judgement, verbatim, with its offsets."""
-        text, pages = self.engine.document_text(record["document_id"])
-        first_page = text[: pages[0][1]] if pages else text
-        span = judgement_span(first_page, "overall_effectiveness")
+        """The first-page line that states the overall judgement, verbatim, with the offsets ingest recorded."""
+        span = ((record.get("ofsted") or {}).get("spans") or {}).get("overall_effectiveness")
         if span is None:
             return None
+        text, _ = self.engine.document_text(record["document_id"])
         return _citation({**record, "quote": text[span[0]:span[1]], "start": span[0], "end": span[1], "page": 1})
 
     def timeline(self, name: str, query: str, limit: int = 30) -> Timeline:

@@ -6,7 +6,7 @@ from haystack import Document, component
 
 from indexes import DOC_TYPES, authority_registry
 from councils.dates import all_dates, meeting_date, parse_date
-from ingest.ofsted import read_first_page
+from councils.ofsted import read_first_page
 
 # Kent's folder names for its committees, as the council writes them.
 BODY_NAMES = {"cabinet": "Cabinet", "full_council": "County Council", "county_council": "County Council"}
@@ -108,6 +108,7 @@ class MetadataEnricher:
 
         ofsted = None
         if doc_type == "ofsted_report":
+            # The first page starts the stored text, so its offsets are the document's.
             ofsted = read_first_page(first_page).as_meta()
 
         date, date_source = sidecar.get("date"), "sidecar"

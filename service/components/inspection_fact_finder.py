@@ -4,23 +4,29 @@ from haystack import component
 
 from indexes import ScrutinyIndex, SearchFilter
 from service.components.question_scope import Scope
-from indexes.ofsted_pages import ROW_NAMES, dates_span, inspector_span, judgement_span, normalise_grade, published_span
+from councils.ofsted import ROW_NAMES, normalise_grade
+from service.answering.question import asks_for
 from service.schemas import source_fields
 
-_ASKS_INSPECTOR = re.compile(r"\blead inspector\b|\bwho (?:led|inspected|carried out)\b", re.I)
-# "When did inspectors visit X?", not "What did Ofsted find when it inspected X?"
-_ASKS_DATES = re.compile(r"^\s*(?:when\b.{0,80}?\b(?:inspect(?:ed|ion|ors?)?|visit(?:ed)?)\b|(?:on )?what (?:were the )?(?:inspection )?dates?\b)", re.I)
-_ASKS_WHEN_GRADED = re.compile(r"^\s*when\b.{0,80}?\b(?:judged|graded|rated)\b.{0,40}?\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
-# The judgement must be what is asked for: "What judgement did Ofsted give...", "What was X's
-# grade...", not "What did X do after the inadequate judgement?"
-_ASKS_JUDGEMENT = re.compile(
-    r"\b(?:what|which)(?: overall)?(?: effectiveness)? (?:judge?ments?|grades?|ratings?)\b"
-    r"|\bwhat (?:was|is|were|are) (?:the |[\w&,’' -]{1,40}?[’']s )"
-    r"(?:latest |last |most recent |first |previous |current |overall |ofsted |effectiveness |inspection )*(?:judge?ments?|grades?|ratings?)\b"
-    r"|\bwhat (?:was|is|were|are) .{0,60}?\brated\b"
-    r"|\bhow (?:did|does|has) ofsted (?:judge|grade|rate)\b|\bhow (?:was|were|is|are) .{0,80}?\b(?:judged|graded|rated)\b",
+# Asks who led or carried out an inspection ("Who led Medway's 2023 inspection?", "Which
+# inspector led...", "Name the lead inspector..."), not who did something else.
+_ASKS_INSPECTOR = re.compile(
+    r"\blead inspector\b|\b(?:who|which (?:inspector|person|HMI))\b.{0,60}?\b(?:led|leads?|headed|carried out|in charge of|inspected)\b",
     re.I,
 )
+# "When did inspectors visit X?", "When was X inspected?", "What were the inspection dates?",
+# not "When did Ofsted find/say ..." or "When was the report published?" (no such verb may
+# come before the inspection word).
+_ASKS_DATES = re.compile(
+    r"^\s*(?:when\b(?:(?!\b(?:f[oi]u?nd|say|said|report|publish|judge|grade|rate)\w*\b).){0,80}?\b(?:inspect\w*|visit\w*|on site)\b"
+    r"|(?:on )?what (?:were the |was the )?(?:inspection )?dates?\b|.{0,60}\binspection dates?\b)",
+    re.I,
+)
+_ASKS_WHEN_GRADED = re.compile(r"^\s*when\b.{0,80}?\b(?:judged|graded|rated)\b.{0,40}?\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
+# Asks for a judgement: a grade word, and no grade already named (a question that names one,
+# "What did X do after the inadequate judgement?", asks about something else).
+_GRADE_WORD = re.compile(r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|judged|overall effectiveness|verdict)\b", re.I)
+_GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
 _EARLIEST = re.compile(r"\b(?:first|earliest|previous)\b", re.I)
 _ROW_WORDS = [
     ("help_and_protection", re.compile(r"help and protection", re.I)),
@@ -33,8 +39,8 @@ _ROW_WORDS = [
 @component
 class InspectionFactFinder:
     """Answers what an Ofsted report's first page states — a judgement, the inspection dates,
-    the lead inspector — for the one authority and period a question names, by quoting that
-    line of the right report. Other questions pass through unanswered (`answer` is None) to
+    the lead inspector — for the one authority and period a question names, by quoting the line
+    ingest recorded for that fact (councils.ofsted) in the right report. Other questions pass through unanswered (`answer` is None) to
     extractive answering.
 
     Usage:
@@ -54,7 +60,7 @@ class InspectionFactFinder:
             gives them, or None when the question is not about a first-page fact of one
             authority's report.
         """
-        kind = self._kind(question)
+        kind = self.kind(question)
         if kind is None or len(scope.authorities) != 1:
             return {"answer": None}
         reports = list(self.index.iter_documents(
@@ -73,23 +79,25 @@ class InspectionFactFinder:
         else:
             chosen = [self._pick(reports, scope, question)]
         citations = []
+        facts_for = {
+            "inspector": ["lead_inspector"],
+            "dates": ["inspection_dates"],
+            "judgement": [row],
+            "when_graded": ["published", row],
+        }[kind]
         for report in chosen:
-            record = self.index.get_document(report["document_id"])
-            offset, end = (record.get("pages") or [[0, len(record["text"])]])[0]
-            first_page = record["text"][offset:end]
-            spans = {
-                "inspector": [inspector_span(first_page)],
-                "dates": [dates_span(first_page)],
-                "judgement": [judgement_span(first_page, row)],
-                "when_graded": [published_span(first_page) or dates_span(first_page), judgement_span(first_page, row)],
-            }[kind]
-            if not all(spans):
+            spans = (report.get("ofsted") or {}).get("spans") or {}
+            if kind == "when_graded":
+                # Older reports print a publication date; newer ones only their inspection dates.
+                facts_for = ["published" if "published" in spans else "inspection_dates", row]
+            if not all(name in spans for name in facts_for):
                 continue
-            quotes = [(start + offset, stop + offset) for start, stop in spans]
-            if kind == "when_graded" and grade not in record["text"][quotes[-1][0]:quotes[-1][1]].lower():
+            if kind == "when_graded" and (report.get("ofsted") or {}).get("grades", {}).get(row) != grade:
                 continue
-            for start, stop in quotes:
-                citations.append({"n": len(citations) + 1, **source_fields({**report, "page": 1}, record["text"][start:stop], start, stop)})
+            text = self.index.get_document(report["document_id"])["text"]
+            for name in facts_for:
+                start, stop = spans[name]
+                citations.append({"n": len(citations) + 1, **source_fields({**report, "page": 1}, text[start:stop], start, stop)})
         if not citations:
             return {"answer": None}
         what = {"inspector": "the lead inspector", "dates": "the inspection dates", "judgement": f"the judgement on {ROW_NAMES[row]}",
@@ -99,14 +107,16 @@ class InspectionFactFinder:
                            "reason": f"{what}, as stated on the first page of Ofsted's report on {scope.authorities[0]} published {published}"}}
 
     @staticmethod
-    def _kind(question: str) -> str | None:
+    def kind(question: str) -> str | None:
+        """Which first-page fact a question asks for, if any: inspector, when_graded, dates or judgement."""
         if _ASKS_INSPECTOR.search(question):
             return "inspector"
         if _ASKS_WHEN_GRADED.search(question):
             return "when_graded"
         if _ASKS_DATES.search(question):
             return "dates"
-        if _ASKS_JUDGEMENT.search(question):
+        # "Who was the commissioner after the judgement?" asks for a person, not the grade.
+        if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and asks_for(question) == "other":
             return "judgement"
         return None
 
