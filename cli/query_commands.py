@@ -16,7 +16,7 @@ def _service_settings(args: argparse.Namespace):
 
     index = IndexSettings(index_path=Path(args.index)) if args.index else IndexSettings()
     overrides = {"index": index}
-    for name in ("host", "port"):
+    for name in ("host", "port", "answerer", "relevance_floor"):
         if getattr(args, name, None) is not None:
             overrides[name] = getattr(args, name)
     return ServiceSettings(**overrides)
@@ -50,7 +50,9 @@ def _with_engine(args: argparse.Namespace, purpose: str, action):
 
 
 def _describe(item) -> str:
-    parts = [item.title or "(untitled)", item.authority, item.body, item.date, f"p. {item.page}" if item.page else None]
+    from councils.dates import uk_date
+
+    parts = [item.title or "(untitled)", item.authority, item.body, uk_date(item.date) or item.date, f"p. {item.page}" if item.page else None]
     return " — ".join(p for p in parts if p)
 
 
@@ -61,7 +63,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(response.model_dump_json())
             return EXIT_OK
         if not response.results:
-            print("No passages found.")
+            print(response.message or "No passages found.")
         for number, passage in enumerate(response.results, start=1):
             print(f"[{number}] {_describe(passage)}")
             print(textwrap.indent(textwrap.fill(passage.quote, 100), "    "))

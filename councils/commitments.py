@@ -30,6 +30,17 @@ COMMITMENT = re.compile(
 # Words with which a question asks about an undertaking ("what did the director promise",
 # "what was agreed", "did the council commit to", "what assurance was given").
 COMMITMENT_QUESTION = re.compile(
-    r"\b(?:promis\w*|commit\w*|undert(?:ook|ake|aken|aking)\w*|pledg\w*|agree\w*|vow\w*|assur\w*|resolv\w*|decid\w*|report(?:ed)? back)\b",
+    # "Assurance" alone is often a name ("the Test of Assurance"); assurances given are undertakings.
+    r"\b(?:promis\w*|commit\w*|undert(?:ook|ake|aken|aking)\w*|pledg\w*|agree\w*|vow\w*|assured|assurances"
+    r"|(?:gave|give|given|provided) (?:an )?assurance|resolv\w*|decid\w*|report(?:ed)? back)\b",
     re.I,
+)
+
+# The words in which minutes phrase an undertaking and its follow-up, not what it is about: the
+# register ignores them when it looks for a later passage on the same subject.
+UNDERTAKING_WORDS = frozenset(
+    """would could should undertook undertake agreed report reported back update updates meeting next
+    members member committee director commissioner chairman asked made provide provided receive
+    time months once known going forward resolved information noted given response comments
+    questions also take place course this that with from were been into their there which""".split()
 )

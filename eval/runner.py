@@ -1,4 +1,5 @@
-"""Runs the known-answer set through the service's own engine and reports the scores."""
+"""Runs the labelled question set through the service's own engine, at the API's defaults, and
+reports the scores per split and per kind."""
 
 import json
 import subprocess
@@ -6,17 +7,16 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from eval.known_answers import CATEGORIES, KnownAnswer
+from eval.known_answers import KINDS, KnownAnswer
 from eval.metrics import QuestionResult, Scores, score
 from service.engine import QueryEngine
 from service.schemas import AskRequest, Filters
 
-RETRIEVAL_DEPTH = 10  # distinct documents kept for recall, MRR and nDCG
-
 
 def run_question(engine: QueryEngine, known: KnownAnswer, mode: str = "hybrid") -> QuestionResult:
     started = time.perf_counter()
-    response = engine.ask(AskRequest(question=known.question, filters=Filters(**known.filters), k=20), mode=mode)
+    # The request a user sends: the question and its filters, every other field at its default.
+    response = engine.ask(AskRequest(question=known.question, filters=Filters(**known.filters)), mode=mode)
     milliseconds = (time.perf_counter() - started) * 1000
     sources: list[str] = []
     for passage in response.passages:
@@ -24,7 +24,7 @@ def run_question(engine: QueryEngine, known: KnownAnswer, mode: str = "hybrid") 
             sources.append(passage.source)
     return QuestionResult(
         known=known,
-        retrieved_sources=sources[:RETRIEVAL_DEPTH],
+        retrieved_sources=sources,
         answer=response.answer,
         abstained=response.abstained,
         citations=[c.model_dump() for c in response.citations],
@@ -33,16 +33,26 @@ def run_question(engine: QueryEngine, known: KnownAnswer, mode: str = "hybrid") 
     )
 
 
+def covered_by_index(index, known_answers: list[KnownAnswer]) -> list[KnownAnswer]:
+    """The questions every relevant document of which the index holds (an index of part of the
+    corpus answers only those)."""
+    sources = [s for record in index.iter_documents(fields=["sources"]) for s in record.get("sources") or []]
+    return [k for k in known_answers if k.relevant and all(any(s.endswith(key) for s in sources) for key in k.relevant)]
+
+
 def run_set(engine: QueryEngine, known_answers: list[KnownAnswer], mode: str = "hybrid") -> list[QuestionResult]:
     return [run_question(engine, known, mode) for known in known_answers]
 
 
-def scores_by_category(results: list[QuestionResult]) -> dict[str, Scores]:
+def scores_by_kind(results: list[QuestionResult]) -> dict[str, Scores]:
     table = {"overall": score(results)}
-    for category in CATEGORIES:
-        subset = [r for r in results if r.known.category == category]
+    for kind in KINDS:
+        subset = [r for r in results if r.known.kind == kind and r.known.answerable]
         if subset:
-            table[category] = score(subset)
+            table[kind] = score(subset)
+    unanswerable = [r for r in results if not r.known.answerable]
+    if unanswerable:
+        table["unanswerable"] = score(unanswerable)
     return table
 
 
@@ -54,8 +64,9 @@ def git_commit() -> str | None:
 
 
 def build_report(engine: QueryEngine, runs: dict[str, list[QuestionResult]]) -> dict:
-    """The full report: settings and commit measured, per-mode per-category scores, and every
-    question's outcome (so a regression can be traced to questions)."""
+    """The full report: settings and commit measured, per-run per-kind scores, and every
+    question's outcome (so a regression can be traced to questions). A run is named
+    "<answerer>/<mode>/<split>"."""
     settings = engine.settings
     return {
         "commit": git_commit(),
@@ -63,19 +74,20 @@ def build_report(engine: QueryEngine, runs: dict[str, list[QuestionResult]]) -> 
             "index": settings.index.qdrant_url or str(settings.index.index_path),
             "model": settings.index.model_name,
             "fusion": settings.index.fusion,
-            "rrf_k": settings.index.rrf_k,
-            "bm25_avg_len": settings.index.bm25_avg_len,
+            "answerer": settings.answerer,
             "min_confidence": settings.min_confidence,
-            "semantic_weight": settings.semantic_weight,
             "answer_passages": settings.answer_passages,
+            "request": "AskRequest defaults (k=%d)" % AskRequest.model_fields["k"].default,
         },
-        "modes": {mode: {name: asdict(s) for name, s in scores_by_category(results).items()} for mode, results in runs.items()},
+        "runs": {name: {kind: asdict(s) for kind, s in scores_by_kind(results).items()} for name, results in runs.items()},
         "questions": {
-            mode: [
+            name: [
                 {
                     "id": r.known.id,
-                    "category": r.known.category,
+                    "kind": r.known.kind,
+                    "answerable": r.known.answerable,
                     "abstained": r.abstained,
+                    "right": r.answered_right,
                     "confidence": r.confidence,
                     "fact_match": r.fact_match,
                     "relevant_rank": next((i + 1 for i, s in enumerate(r.retrieved_sources) if r.known.relevant_key(s)), None),
@@ -84,37 +96,37 @@ def build_report(engine: QueryEngine, runs: dict[str, list[QuestionResult]]) -> 
                 }
                 for r in results
             ]
-            for mode, results in runs.items()
+            for name, results in runs.items()
         },
     }
 
 
 METRICS = [
-    ("recall_at_5", "R@5"), ("mrr", "MRR"), ("ndcg_at_10", "nDCG@10"), ("fact_match", "facts"),
-    ("citation_precision", "cite P"), ("abstention_recall", "abst R"), ("abstention_precision", "abst P"),
-    ("false_abstention", "false abst"), ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"),
+    ("answered_right", "right"), ("citation_precision", "cite P"), ("citation_precision_lenient", "lenient"),
+    ("fact_match", "facts"), ("abstention_recall", "abst R"), ("false_abstention", "false abst"),
+    ("abstention_precision", "abst P"), ("recall_at_5", "R@5"), ("mrr", "MRR"), ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"),
 ]
 HIGHER_IS_WORSE = {"false_abstention", "latency_p50_ms", "latency_p95_ms"}
 
 
 def format_table(report: dict, baseline: dict | None = None) -> str:
+    """Strict metrics first: a right, cited answer and strict citation precision, then the rest."""
     lines = []
-    for mode, table in report["modes"].items():
-        lines.append(f"mode: {mode}")
-        header = f"{'category':<13}{'n':>4} " + " ".join(f"{label:>10}" for _, label in METRICS)
-        lines.append(header)
-        for category, values in table.items():
+    for name, table in report["runs"].items():
+        lines.append(f"run: {name}")
+        lines.append(f"{'kind':<13}{'n':>4} " + " ".join(f"{label:>10}" for _, label in METRICS))
+        for kind, values in table.items():
             cells = []
             for key, _ in METRICS:
                 value = values.get(key)
                 cell = "-" if value is None else (f"{value:.3f}" if "ms" not in key else f"{value:.0f}")
                 if baseline and value is not None:
-                    old = baseline.get("modes", {}).get(mode, {}).get(category, {}).get(key)
+                    old = baseline.get("runs", {}).get(name, {}).get(kind, {}).get(key)
                     if old is not None and abs(value - old) > 1e-9:
                         better = (value < old) if key in HIGHER_IS_WORSE else (value > old)
                         cell += "+" if better else "-"
                 cells.append(f"{cell:>10}")
-            lines.append(f"{category:<13}{values['questions']:>4} " + " ".join(cells))
+            lines.append(f"{kind:<13}{values['questions']:>4} " + " ".join(cells))
         lines.append("")
     if baseline:
         lines.append("(+ better / - worse than the baseline, commit " + str(baseline.get("commit")) + ")")

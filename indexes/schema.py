@@ -165,3 +165,6 @@ class ChunkHit:
     score: float
     payload: dict[str, Any]
     dense: list[float] | None = None
+    # The raw cosine similarity to the query (an absolute measure, unlike a fused score); for a
+    # passage only BM25 found, the lowest dense score retrieved (its similarity is below that).
+    dense_score: float | None = None

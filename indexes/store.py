@@ -5,6 +5,7 @@ import json
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -250,7 +251,10 @@ class ScrutinyIndex:
             weights=weights,
             with_dense=with_dense,
         )
-        return self.backend.query(query, search_filter, CHUNK_HIT_FIELDS)
+        hits = self.backend.query(query, search_filter, CHUNK_HIT_FIELDS)
+        if mode == "dense":
+            hits = [replace(hit, dense_score=hit.score) for hit in hits]
+        return hits
 
     def _score_fused(self, dense, sparse, search_filter, limit, prefetch_limit, weights, with_dense) -> list[ChunkHit]:
         """Convex combination of the branches' min-max normalised scores: unlike rank fusion it
@@ -259,6 +263,8 @@ class ScrutinyIndex:
         w_dense, w_sparse = weights or (1.0, 1.0)
         fused: dict[str, float] = {}
         hits: dict[str, ChunkHit] = {}
+        dense_scores: dict[str, float] = {}
+        dense_floor = None
         for weight, branch_mode in ((w_dense, "dense"), (w_sparse, "sparse")):
             branch = self.backend.query(
                 HybridQuery(dense=dense, sparse=sparse, mode=branch_mode, limit=prefetch_limit, prefetch_limit=prefetch_limit,
@@ -269,12 +275,18 @@ class ScrutinyIndex:
             if not branch:
                 continue
             top, bottom = branch[0].score, branch[-1].score
+            if branch_mode == "dense":
+                dense_scores = {hit.id: hit.score for hit in branch}
+                dense_floor = bottom
             spread = (top - bottom) or 1.0
             for hit in branch:
                 fused[hit.id] = fused.get(hit.id, 0.0) + weight / (w_dense + w_sparse) * (hit.score - bottom) / spread
                 hits.setdefault(hit.id, hit)
         best = sorted(fused, key=fused.get, reverse=True)[:limit]
-        return [ChunkHit(id=i, score=fused[i], payload=hits[i].payload, dense=hits[i].dense) for i in best]
+        return [
+            ChunkHit(id=i, score=fused[i], payload=hits[i].payload, dense=hits[i].dense, dense_score=dense_scores.get(i, dense_floor))
+            for i in best
+        ]
 
     def count_chunks(self, search_filter: SearchFilter | None = None) -> int:
         return self.backend.count("chunks", search_filter)

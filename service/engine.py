@@ -8,7 +8,8 @@ from typing import Literal
 from haystack import Document, logging
 
 from indexes import SCHEMA_VERSION, ScrutinyIndex, SearchFilter, authority_registry
-from service.components.extractive_answerer import answer_text
+from service.answering.model import AnswerModel
+from service.answering.presentation import answer_text, lead_in
 from service.errors import InvalidRequestError, NotFoundError
 from service.pipelines import build_ask_pipeline, build_search_pipeline
 from service.schemas import (
@@ -58,7 +59,10 @@ class QueryEngine:
         council documents; a benchmark from another field turns them off."""
         self.index = index
         self.settings = settings
-        self.search_pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope)
+        self.relevance_floor = settings.relevance_floor if settings.relevance_floor is not None else AnswerModel.load().relevance_floor
+        self.search_pipeline = build_search_pipeline(
+            index, settings, expand_glossary=expand_glossary, read_scope=read_scope, relevance_floor=self.relevance_floor
+        )
         self.ask_pipeline = build_ask_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope)
         self.document_text = lru_cache(maxsize=256)(self._load_document_text)
 
@@ -102,26 +106,32 @@ class QueryEngine:
             }
         )
         passages = result["deduplicator"]["passages"]
-        candidates = result["deduplicator"]["candidates"]
+        # Facet counts describe the passages shown.
         facets = Facets(
-            authority=dict(Counter(p.meta.get("authority") or "unknown" for p in candidates).most_common()),
-            doc_type=dict(Counter(p.meta.get("doc_type") or "unknown" for p in candidates).most_common()),
+            authority=dict(Counter(p.meta.get("authority") or "unknown" for p in passages).most_common()),
+            doc_type=dict(Counter(p.meta.get("doc_type") or "unknown" for p in passages).most_common()),
         )
-        return SearchResponse(query=query, results=[passage_from(p) for p in passages], total=len(passages), facets=facets)
+        message = None if passages else "No passage matches this search closely enough. Try other words, or remove a filter."
+        return SearchResponse(query=query, results=[passage_from(p) for p in passages], total=len(passages), facets=facets, message=message)
 
-    def ask(self, request: AskRequest, mode: Mode = "hybrid") -> AskResponse:
-        """Answer with cited quotes; `mode` (for evaluation) picks the retrieval branch(es)."""
+    def run_ask_pipeline(self, request: AskRequest, mode: Mode = "hybrid", outputs: set[str] = frozenset()) -> dict:
+        """The ask pipeline's raw outputs for a request (the answerer's, the deduplicator's and
+        any other component's named in `outputs`); training reads the same passages users get."""
         search_filter = self.resolve_filters(request.filters)
         k = max(request.k, self.settings.answer_passages)
-        result = self.ask_pipeline.run(
+        return self.ask_pipeline.run(
             {
                 "expander": {"query": request.question},
                 "scope": {"filters": search_filter},
                 "retriever": {"top_k": CANDIDATES, "mode": mode},
                 "deduplicator": {"top_k": k},
             },
-            include_outputs_from={"deduplicator"},
+            include_outputs_from={"deduplicator", *outputs},
         )
+
+    def ask(self, request: AskRequest, mode: Mode = "hybrid") -> AskResponse:
+        """Answer with cited quotes; `mode` (for evaluation) picks the retrieval branch(es)."""
+        result = self.run_ask_pipeline(request, mode)
         answer = result["answerer"]
         passages = [passage_from(p) for p in result["deduplicator"]["passages"][: request.k]]
         citations = [Citation(**c) for c in answer["citations"]]
@@ -140,6 +150,7 @@ class QueryEngine:
             )
         pages = {c.n: self.page_of(c.document_id, c.start, c.page) for c in verified}
         verified = [c.model_copy(update={"page": pages[c.n]}) for c in verified]
+        verified = [c.model_copy(update={"lead_in": lead_in(c.model_dump())}) for c in verified]
         text = answer_text([c.model_dump() for c in verified])
         return AskResponse(
             question=request.question,

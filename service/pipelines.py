@@ -8,21 +8,30 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from haystack import Pipeline  # noqa: E402
 
 from indexes import ScrutinyIndex  # noqa: E402
-from service.components.extractive_answerer import ExtractiveAnswerer  # noqa: E402
+from service.answering.policy import AnswerPolicy  # noqa: E402
+from service.components.extractive_answerer import RULES_MIN_CONFIDENCE, ExtractiveAnswerer  # noqa: E402
+from service.components.learned_answerer import LearnedAnswerer  # noqa: E402
 from service.components.hybrid_retriever import HybridRetriever  # noqa: E402
 from service.components.inspection_fact_finder import InspectionFactFinder  # noqa: E402
 from service.components.onnx_text_embedder import OnnxTextEmbedder  # noqa: E402
 from service.components.passage_deduplicator import PassageDeduplicator  # noqa: E402
 from service.components.query_expander import GlossaryQueryExpander  # noqa: E402
 from service.components.question_scope import QuestionScope  # noqa: E402
+from service.components.relevance_floor import RelevanceFloor  # noqa: E402
 from service.settings import ServiceSettings  # noqa: E402
 
 
 def build_search_pipeline(
-    index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True, read_scope: bool = True, with_vectors: bool = False
+    index: ScrutinyIndex,
+    settings: ServiceSettings,
+    *,
+    expand_glossary: bool = True,
+    read_scope: bool = True,
+    with_vectors: bool = False,
+    relevance_floor: float | None = None,
 ) -> Pipeline:
     """query -> glossary expansion -> dense embedding -> hybrid retrieval (within the scope the
-    question names) -> de-duplication."""
+    question names) -> relevance floor -> de-duplication."""
     pipeline = Pipeline()
     pipeline.add_component("expander", GlossaryQueryExpander(enabled=expand_glossary))
     pipeline.add_component("scope", QuestionScope(enabled=read_scope))
@@ -37,6 +46,7 @@ def build_search_pipeline(
             with_vectors=with_vectors,
         ),
     )
+    pipeline.add_component("floor", RelevanceFloor(floor=relevance_floor))
     pipeline.add_component("deduplicator", PassageDeduplicator(top_k=settings.default_k))
     # The expanded query feeds both the dense and the BM25 branch.
     pipeline.connect("expander.expanded", "embedder.text")
@@ -45,23 +55,31 @@ def build_search_pipeline(
     pipeline.connect("expander.query", "scope.question")
     pipeline.connect("scope.filters", "retriever.filters")
     pipeline.connect("scope.fallback_filters", "retriever.fallback_filters")
-    pipeline.connect("retriever.passages", "deduplicator.passages")
+    # Passages too far from the query are not matches, however they rank.
+    pipeline.connect("retriever.passages", "floor.passages")
+    pipeline.connect("expander.query", "floor.query")
+    pipeline.connect("expander.additions", "floor.additions")
+    pipeline.connect("floor.passages", "deduplicator.passages")
     return pipeline
 
 
 def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True, read_scope: bool = True) -> Pipeline:
     """The search pipeline followed by answering: first-page facts of the Ofsted report the
-    question names, else extractive answering over the passages."""
-    # The answerer measures each passage's cosine similarity, so the retriever returns vectors.
+    question names, else the answer stage (learned by default) over the passages."""
+    # The answerer measures each passage's cosine similarity, so the retriever returns vectors;
+    # it judges relevance itself (its calibrated confidence), so no floor is applied.
     pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope, with_vectors=True)
-    pipeline.add_component(
-        "answerer",
-        ExtractiveAnswerer(
-            min_confidence=settings.min_confidence,
+    if settings.answerer == "learned":
+        answerer = LearnedAnswerer(
+            model=index.settings.model, min_confidence=settings.min_confidence, policy=AnswerPolicy(passages_read=settings.answer_passages)
+        )
+    else:
+        answerer = ExtractiveAnswerer(
+            min_confidence=RULES_MIN_CONFIDENCE if settings.min_confidence is None else settings.min_confidence,
             semantic_weight=settings.semantic_weight,
             passages_considered=settings.answer_passages,
-        ),
-    )
+        )
+    pipeline.add_component("answerer", answerer)
     pipeline.add_component("inspection_facts", InspectionFactFinder(index=index))
     pipeline.connect("expander.query", "inspection_facts.question")
     pipeline.connect("scope.scope", "inspection_facts.scope")

@@ -42,6 +42,7 @@ def source_fields(record: dict, quote: str, start: int, end: int) -> dict:
 
 class Citation(SourceFields):
     n: int = Field(description="The marker [n] in the answer")
+    lead_in: str | None = Field(default=None, description="Where the quote comes from, as the answer reads it: 'Ofsted, Leeds, December 2018, p. 3'")
 
 
 class Passage(SourceFields):
@@ -75,6 +76,7 @@ class SearchResponse(BaseModel):
     results: list[Passage]
     total: int = Field(description="Number of passages returned")
     facets: Facets
+    message: str | None = Field(default=None, description="Said when nothing matches (the results are empty)")
 
 
 class Highlight(BaseModel):

@@ -1,6 +1,7 @@
 """Settings of the query service (environment prefix `SCRUTINY_`), composed with the index's."""
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,9 +18,16 @@ class ServiceSettings(BaseSettings):
     default_k: int = Field(default=10, ge=1, le=100)
     # Passages the answerer reads; 8 beat 5 and 6 on the known-answer set (eval/README.md).
     answer_passages: int = Field(default=8, ge=1, le=20)
-    # Evidence below which /ask abstains; calibrated on the evaluation set (see eval/README.md).
-    min_confidence: float = Field(default=0.47, ge=0.0, le=1.0)
+    # "learned": sentences chosen by the model trained on the train split, abstention by the
+    # confidence calibrated on dev (service/models/answer_model.json). "rules": the previous
+    # hand-weighted answerer, kept to compare against (`scrutiny eval --compare-answerers`).
+    answerer: Literal["learned", "rules"] = "learned"
+    # Overrides the answerer's abstention threshold (learned: the one calibrated on dev; rules: 0.47).
+    min_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     semantic_weight: float = Field(default=0.5, ge=0.0, le=1.0)
+    # Overrides the least cosine similarity a search result has (default: the floor calibrated
+    # with the answer model; -1 shows every passage).
+    relevance_floor: float | None = Field(default=None, ge=-1.0, le=1.0)
     prefetch_limit: int = Field(default=50, ge=1, le=1000)
     # Weights of the (dense, BM25) branches in the fusion (SCRUTINY_FUSION: rrf or score); None = equal.
     fusion_weights: tuple[float, float] | None = None

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import numpy as np
 import Stemmer
 
+from councils.commitments import UNDERTAKING_WORDS
 from indexes import SearchFilter, authority_registry
 from service.engine import QueryEngine
 from service.errors import InvalidRequestError, NotFoundError
@@ -32,12 +33,7 @@ from service.schemas import (
 _STEMMER = Stemmer.Stemmer("english")
 _WORD = re.compile(r"[a-z]{3,}")
 # Words of an undertaking, not of its subject: they say nothing about whether it was done.
-_COMMITMENT_WORDS = set(_STEMMER.stemWords(
-    """would could should undertook undertake agreed report reported back update updates meeting next
-    members member committee director commissioner chairman asked made provide provided receive
-    time months once known going forward resolved information noted given response comments
-    questions also take place course this that with from were been into their there which""".split()
-))
+_COMMITMENT_WORDS = set(_STEMMER.stemWords(sorted(UNDERTAKING_WORDS)))
 # A follow-up passage must be about the same thing (similar meaning and shared topic words).
 FOLLOW_UP_MIN_COSINE = 0.55
 FOLLOW_UP_MIN_OVERLAP = 0.5

@@ -56,3 +56,18 @@ def sample_index_copy(sample_index_path, tmp_path) -> Path:
     shutil.copytree(sample_index_path, target)
     (target / ".lock").unlink(missing_ok=True)
     return target
+
+
+@pytest.fixture(scope="session")
+def dev_index_path(tmp_path_factory, shared_corpus) -> Path:
+    """An embedded index of the dev-split documents CI scores (eval/data/ci_dev_documents.txt:
+    41 documents from ../shared that hold 73 dev questions), built once per session."""
+    from indexes import IndexSettings, open_index
+    from ingest.pipeline import run_ingest
+
+    listed = (PROJECT / "eval" / "data" / "ci_dev_documents.txt").read_text().split("\n")
+    path = tmp_path_factory.mktemp("dev-index") / "index"
+    with open_index(IndexSettings(index_path=path)) as index:
+        summary = run_ingest([str(shared_corpus / name) for name in listed if name], index, show_progress=False)
+    assert not summary.failed, summary.failed
+    return path

@@ -67,8 +67,9 @@ class HybridRetriever:
         :param mode: Overrides the default retrieval mode.
         :param fallback_filters: Tried when `filters` find nothing (filters narrowed by reading
             the question fall back to the request's own).
-        :returns: `passages`, best first, each with the stored payload as `meta`, the fused score
-            and, with `with_vectors`, its dense vector as `embedding`.
+        :returns: `passages`, best first, each with the stored payload and its raw cosine
+            similarity (`dense_score`) as `meta`, the fused score and, with `with_vectors`, its
+            dense vector as `embedding`.
         """
         top_k = self.top_k if top_k is None else top_k
         mode = self.mode if mode is None else mode
@@ -86,5 +87,8 @@ class HybridRetriever:
             )
             if hits:
                 break
-        passages = [Document(id=hit.id, content=hit.payload.get("text"), meta=hit.payload, score=hit.score, embedding=hit.dense) for hit in hits]
+        passages = [
+            Document(id=hit.id, content=hit.payload.get("text"), meta={**hit.payload, "dense_score": hit.dense_score}, score=hit.score, embedding=hit.dense)
+            for hit in hits
+        ]
         return {"passages": passages}

@@ -1,10 +1,8 @@
-import json
 from pathlib import Path
 
-import numpy as np
 from haystack import component
 
-from service.model_export import ensure_exported
+from service.onnx_encoder import shared_encoder
 
 @component
 class OnnxTextEmbedder:
@@ -32,25 +30,11 @@ class OnnxTextEmbedder:
         self.model = model
         self.cache_dir = cache_dir
         self.threads = threads
-        self._session = None
-        self._tokenizer = None
+        self._encoder = None
 
     def warm_up(self) -> None:
-        if self._session is not None:
-            return
-        import onnxruntime
-        from tokenizers import Tokenizer
-
-        onnx_file = ensure_exported(self.model, self.cache_dir)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = self.threads
-        self._session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
-        max_tokens = json.loads((Path(self.model) / "sentence_bert_config.json").read_text()).get("max_seq_length", 256)
-        tokenizer = Tokenizer.from_file(str(Path(self.model) / "tokenizer.json"))
-        tokenizer.enable_truncation(max_tokens)
-        tokenizer.no_padding()
-        self._tokenizer = tokenizer
-        self.run(text="warm up")
+        if self._encoder is None:
+            self._encoder = shared_encoder(self.model, self.cache_dir, self.threads)
 
     @component.output_types(embedding=list[float])
     def run(self, text: str):
@@ -58,14 +42,6 @@ class OnnxTextEmbedder:
         :param text: The query.
         :returns: `embedding`, its normalised 384-dimensional vector.
         """
-        if self._session is None:
+        if self._encoder is None:
             self.warm_up()
-        encoding = self._tokenizer.encode(text)
-        ids = np.asarray([encoding.ids], dtype=np.int64)
-        mask = np.asarray([encoding.attention_mask], dtype=np.int64)
-        types = np.asarray([encoding.type_ids], dtype=np.int64)
-        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        vector = pooled[0] / max(float(np.linalg.norm(pooled[0])), 1e-12)
-        return {"embedding": vector.astype(np.float32).tolist()}
+        return {"embedding": self._encoder.encode([text])[0].tolist()}

@@ -6,7 +6,7 @@ from haystack import Document
 from ingest.components.metadata_enricher import MetadataEnricher
 from councils.dates import meeting_date, parse_date
 from ingest.extract.pdf import extract_pdf_pages
-from ingest.ofsted import read_first_page
+from councils.ofsted import read_first_page
 from tests.conftest import SAMPLE
 
 
@@ -32,16 +32,20 @@ def test_minutes_say_when_their_meeting_was_held():
 
 def test_ofsted_first_page_facts_for_medway_2019():
     page = extract_pdf_pages((SAMPLE / "ofsted" / "80522_medway" / "children's services inspection - 27 august 2019.pdf").read_bytes())[0]
-    facts = read_first_page(page)
-    assert facts.inspection_start == "2019-07-15"
-    assert facts.inspection_end == "2019-07-26"
-    assert facts.lead_inspector == "Brenda McLaughlin"
-    assert facts.grades == {
+    facts = read_first_page(page).as_meta()
+    assert facts["inspection_start"] == "2019-07-15"
+    assert facts["inspection_end"] == "2019-07-26"
+    assert facts["lead_inspector"] == "Brenda McLaughlin"
+    # 2019's ILACS reports grade children in care and care leavers in one row; it stands for both.
+    assert facts["grades"] == {
         "impact_of_leaders": "inadequate",
         "help_and_protection": "inadequate",
         "in_care": "requires improvement",
+        "care_leavers": "requires improvement",
         "overall_effectiveness": "inadequate",
     }
+    for row, (start, end) in facts["spans"].items():
+        assert 0 <= start < end <= len(page), row
 
 
 @pytest.mark.slow

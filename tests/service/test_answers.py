@@ -1,6 +1,8 @@
-"""Extractive answers: which sentences are quoted for which kind of question."""
+"""Answers over the sample index: which sentences are quoted for which kind of question."""
 
-from service.components.extractive_answerer import COMMITMENT_QUESTION
+import pytest
+
+from councils.commitments import COMMITMENT_QUESTION
 
 
 def test_a_named_test_of_assurance_is_not_a_question_about_a_commitment():
@@ -9,12 +11,14 @@ def test_a_named_test_of_assurance_is_not_a_question_about_a_commitment():
     assert COMMITMENT_QUESTION.search("What did the director promise on NFA rates?")
 
 
+@pytest.mark.slow
 def test_a_why_question_is_answered_with_the_reason(client):
     body = client.post("/ask", json={"question": "Why was the review of the Test of Assurance on the Director post postponed in West Berkshire?"}).json()
     assert not body["abstained"]
     assert "best way forward" in body["answer"]
 
 
+@pytest.mark.slow
 def test_a_who_question_is_answered_with_a_name(client):
     body = client.post("/ask", json={"question": "Who were the Improvement Partners working alongside West Berkshire Children's Services?"}).json()
     assert "Exploring Choices" in body["answer"]

@@ -155,3 +155,30 @@ def test_openapi_docs_are_served(client):
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/search", "/ask", "/documents", "/documents/{document_id}", "/health"} <= set(paths)
+
+
+def test_search_for_what_the_documents_never_discuss_says_so(client):
+    body = client.get("/search", params={"q": "zzzqqq"}).json()
+    assert body["results"] == [] and body["total"] == 0
+    assert body["message"] and body["facets"] == {"authority": {}, "doc_type": {}}
+    # The same search with the floor switched off would list the least unrelated passages.
+    assert client.get("/search", params={"q": "caseloads"}).json()["results"]
+
+
+def test_facet_counts_describe_the_results_shown(client):
+    body = client.get("/search", params={"q": "social worker recruitment", "k": 3}).json()
+    assert sum(body["facets"]["authority"].values()) == len(body["results"]) == body["total"]
+
+
+def test_citations_say_where_each_quote_comes_from(client):
+    body = client.post("/ask", json={"question": NFA_QUESTION}).json()
+    assert body["citations"]
+    first = body["citations"][0]
+    assert first["lead_in"] == "Medway, Children and Young People Overview and Scrutiny Committee minutes, 3 December 2019"
+    assert body["answer"].startswith(first["lead_in"] + ": ")
+
+
+def test_a_plausible_question_with_the_wrong_year_is_declined(client):
+    # Right authority and topic, but no 2030 papers are held.
+    body = client.post("/ask", json={"question": "How many children were in care in Medway in 2030?"}).json()
+    assert body["abstained"] is True and body["answer"] is None

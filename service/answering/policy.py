@@ -1,0 +1,24 @@
+"""The named constants that turn sentence probabilities into an answer. One object, so a reader
+sees every knob of the answer stage in one place."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    # Passages whose sentences are candidates (the retriever's best first).
+    passages_read: int = 8
+    # Most quotes in one answer, context sentences included: an answer is read, not skimmed.
+    max_quotes: int = 3
+    # Another sentence joins the answer when the model gives it at least this probability of
+    # answering too, and at least this share of the best sentence's probability.
+    join_probability: float = 0.5
+    join_share: float = 0.6
+    # A context sentence (the one before an answer that opens "This…", "He…") longer than this is
+    # not added: it would bury the answer.
+    max_context_chars: int = 450
+    # Documents a comparison answer quotes, one best sentence each.
+    max_compared_documents: int = 3
+
+
+DEFAULT_POLICY = AnswerPolicy()

@@ -1,0 +1,109 @@
+"""What a question asks for: the kind of answer, its key terms, and the entities (years, figures,
+names) a quote must support for the answer to be about the same thing."""
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import Stemmer
+
+from councils.commitments import COMMITMENT_QUESTION
+from councils.dates import MONTH_NAMES
+from service.glossary import GLOSSARY, WORD_FAMILIES
+
+TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Function words, question words and the verbs of asking: they say how a question is put, not
+# what it is about, in any question (a generic list, not one drawn from evaluation questions).
+STOPWORDS = frozenset(
+    """a an the of and or nor to in on at for by with as is are was were be been being am it its
+    this that these those which who whom whose what when where why how did do does doing done has
+    have had having any all some about into from there their theirs they them he she his her hers
+    him we our ours you your yours i me my mine can could would should will shall may might must
+    not no if than then so such very more most much many also just only own same other too
+    between against during after before over under again further once here both each few up
+    down out off above below through while because until s t
+    say says said tell told show shows showed give gives gave list find found describe described
+    explain explained mention mentioned please know""".split()
+)
+
+KINDS = ("number", "when", "who", "why", "list", "promised", "compare", "other")
+_ASKS = [
+    ("compare", re.compile(r"\b(?:compar\w*|differ\w*|versus|vs\.?|contrast\w*)\b|\bboth\b.*\band\b", re.I)),
+    ("number", re.compile(r"^\W*(?:how (?:many|much|high|low|big|large|often|long)|what (?:percentage|proportion|number|share|rate|amount|sum|cost|figure|total|budget)|what (?:was|is|were) the (?:number|percentage|proportion|rate|cost|total|budget|figure|amount|size))\b", re.I)),
+    ("when", re.compile(r"^\W*(?:when|what date|which (?:date|year|month|day)|by (?:what|which) (?:date|time|year|month)|on what date|in what year|what year|what month)\b", re.I)),
+    ("who", re.compile(r"^\W*(?:who|whom|whose|which (?:person|officer|councillor|member|inspector|organisation|organization|body|team|company|partner|charity|agency|provider|cabinet member|director))\b|\b(?:name of|named)\b", re.I)),
+    ("why", re.compile(r"^\W*(?:why|for what reason|what (?:was|were|is|are) the reasons?|what (?:caused|led to|drove|explains))\b", re.I)),
+    ("promised", COMMITMENT_QUESTION),
+    ("list", re.compile(r"^\W*(?:which|list|name the|what (?:were|are) the (?:\w+ )?(?:areas|things|priorities|actions|recommendations|steps|strengths|weaknesses|improvements|concerns|risks|options|reasons|services|measures|proposals))\b", re.I)),
+]
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_FIGURE = re.compile(r"£?\d[\d,.]*%?")
+# Capitalised words or runs of them inside the question: names of people, teams, places, parties.
+_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z&'’-]+(?: [A-Z][A-Za-z&'’-]+)*")
+_MONTH = re.compile(rf"^(?:{MONTH_NAMES})$")
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    asks: str
+    # Each key term as its alternatives: its stem, plus a glossary term's other form.
+    terms: list[frozenset[str]] = field(default_factory=list)
+    # Lower-cased years, figures and names a supporting quote (or its document) must contain.
+    entities: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def stems(text: str) -> list[str]:
+    return stemmer().stemWords(TOKEN.findall(text.lower().replace("’", "'")))
+
+
+def asks_for(question: str) -> str:
+    """The kind of answer a question asks for (first matching kind in `_ASKS`, else "other")."""
+    return next((kind for kind, pattern in _ASKS if pattern.search(question)), "other")
+
+
+def key_terms(question: str, additions: list[str]) -> list[frozenset[str]]:
+    """The question's content words as stems, each widened by its glossary family; a glossary
+    acronym matches its spelled-out words and the reverse."""
+    stem = stemmer().stemWord
+    terms = [{stem(t)} for t in TOKEN.findall(question.lower().replace("’", "'")) if t not in STOPWORDS and len(t) > 1]
+    for family in WORD_FAMILIES:
+        family_stems = {stem(word) for word in family if " " not in word}
+        for term in terms:
+            if term & family_stems:
+                term |= family_stems
+    for addition in additions:
+        if addition in GLOSSARY:
+            phrase_stems = set(stems(" ".join(GLOSSARY[addition])))
+            for term in terms:
+                if term & phrase_stems:
+                    term.add(stem(addition.lower()))
+        else:
+            phrase = " ".join(w for w in stems(addition) if w not in STOPWORDS)
+            acronyms = {stem(a.lower()) for a, forms in GLOSSARY.items() if addition in forms}
+            for term in terms:
+                if term & acronyms and phrase:
+                    term.add(phrase)
+    unique: list[frozenset[str]] = []
+    for term in terms:
+        if frozenset(term) not in unique:
+            unique.append(frozenset(term))
+    return unique
+
+
+def entities(question: str) -> list[str]:
+    """Years, figures and capitalised names in the question (not its first word, not a month)."""
+    found = _YEAR.findall(question) + [f for f in _FIGURE.findall(question) if not _YEAR.fullmatch(f)]
+    for name in _NAME.findall(question):
+        words = [w for w in name.split() if w.lower() not in STOPWORDS and not _MONTH.match(w)]
+        if words:
+            found.append(" ".join(words))
+    return list(dict.fromkeys(e.lower().rstrip(".,") for e in found if e.strip(".,")))
+
+
+def analyse(question: str, additions: list[str] | None = None) -> QuestionAnalysis:
+    return QuestionAnalysis(asks=asks_for(question), terms=key_terms(question, additions or []), entities=entities(question))

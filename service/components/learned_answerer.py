@@ -1,0 +1,215 @@
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from haystack import Document, component
+
+from service.answering.features import ANAPHORIC_START, SHAPES, Candidate, entity_support, context_text, sentence_features, split_candidates, term_weights
+from service.answering.model import AnswerModel, logit
+from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
+from service.answering.question import QuestionAnalysis, analyse
+from service.answering.presentation import answer_text
+from service.onnx_encoder import shared_encoder
+from service.schemas import source_fields
+
+
+@dataclass
+class ScoredCandidates:
+    """Everything the answer stage knows about one question's candidate sentences."""
+
+    analysis: QuestionAnalysis
+    passages: list[Document]
+    candidates: list[Candidate]
+    spans_by_passage: list[list[tuple[int, int]]]
+    features: np.ndarray
+    probabilities: np.ndarray
+    unseen_share: float
+
+    @property
+    def sentences(self) -> list[str]:
+        return [(self.passages[c.passage_index].content or "")[c.start : c.end] for c in self.candidates]
+
+
+@component
+class LearnedAnswerer:
+    """Answers with the passages' own sentences, chosen by a model trained on labelled questions,
+    or abstains when the calibrated probability that the cited answer is right is too low.
+
+    Each sentence of the passages read is scored by a logistic model over its features (MiniLM
+    similarity of the sentence, its window and its passage to the question; the passage's rank;
+    coverage of the question's key terms; support for the question's years, figures and names;
+    whether it has the shape of the answer asked for). The best sentence is quoted with the sentences it needs to be
+    read alone; a comparison quotes each document's best sentence.
+
+    Usage:
+        answerer = LearnedAnswerer(model="/path/to/all-MiniLM-L6-v2")
+        answerer.run(question=q, passages=passages, query_embedding=v)
+    """
+
+    def __init__(self, model: str, model_path: str | None = None, min_confidence: float | None = None, policy: AnswerPolicy = DEFAULT_POLICY):
+        """
+        :param model: Folder of the sentence-transformers model that embeds the sentences.
+        :param model_path: The trained answer model (JSON); default `service/models/answer_model.json`.
+        :param min_confidence: Overrides the abstention threshold calibrated with the model.
+        :param policy: The answer stage's named constants.
+        :raises ValueError: for a threshold outside [0, 1].
+        """
+        if min_confidence is not None and not 0 <= min_confidence <= 1:
+            raise ValueError(f"min_confidence must be in [0, 1], got {min_confidence}")
+        self.model = model
+        self.model_path = model_path
+        self.min_confidence = min_confidence
+        self.policy = policy
+        self._answer_model: AnswerModel | None = None
+        self._encoder = None
+
+    def warm_up(self) -> None:
+        if self._answer_model is None:
+            self._answer_model = AnswerModel.load(Path(self.model_path) if self.model_path else None)
+        if self._encoder is None:
+            self._encoder = shared_encoder(self.model)
+
+    def use_model(self, answer_model: AnswerModel) -> None:
+        """Answer with `answer_model` (training calibrates a model before it is saved)."""
+        self._answer_model = answer_model
+
+    @property
+    def threshold(self) -> float:
+        self.warm_up()
+        return self._answer_model.threshold if self.min_confidence is None else self.min_confidence
+
+    def score(self, question: str, passages: list[Document], query_embedding: list[float], additions: list[str] | None = None) -> ScoredCandidates:
+        """Candidate sentences of the passages read, their features and probabilities."""
+        self.warm_up()
+        scored = self.featurise(question, passages, query_embedding, additions)
+        if scored.candidates:
+            scored.probabilities = self._answer_model.sentence.probability(scored.features)
+        return scored
+
+    def featurise(self, question: str, passages: list[Document], query_embedding: list[float], additions: list[str] | None = None) -> ScoredCandidates:
+        """Candidate sentences of the passages read and their features (no trained model needed)."""
+        if self._encoder is None:
+            self._encoder = shared_encoder(self.model)
+        read = passages[: self.policy.passages_read]
+        texts = [p.content or "" for p in read]
+        analysis = analyse(question, additions)
+        candidates, spans = split_candidates(texts)
+        weights, unseen_share = term_weights(analysis, texts)
+        query = np.asarray(query_embedding, dtype=np.float32)
+        passage_vectors = np.asarray([p.embedding if p.embedding is not None else np.zeros(len(query)) for p in read], dtype=np.float32).reshape(len(read), len(query))
+        sentence_vectors = self._encoder.encode([texts[c.passage_index][c.start : c.end] for c in candidates])
+        features = sentence_features(
+            analysis, texts, [p.meta for p in read], [float(p.score or 0.0) for p in read], query, passage_vectors,
+            candidates, spans, sentence_vectors, weights,
+        )
+        return ScoredCandidates(analysis, read, candidates, spans, features, np.zeros(len(candidates)), unseen_share)
+
+    def choose(self, scored: ScoredCandidates) -> list[tuple[int, int, int]]:
+        """(passage index, start, end) of the quotes, in reading order; empty without candidates."""
+        if not scored.candidates:
+            return []
+        policy = self.policy
+        order = np.argsort(-scored.probabilities)
+        best = int(order[0])
+        best_p = float(scored.probabilities[best])
+        chosen = [best]
+        if scored.analysis.asks == "compare":
+            # One best sentence from each of the strongest documents.
+            documents = {scored.passages[scored.candidates[best].passage_index].meta.get("document_id")}
+            for i in order[1:]:
+                document = scored.passages[scored.candidates[i].passage_index].meta.get("document_id")
+                if document in documents or scored.probabilities[i] < policy.join_share * best_p:
+                    continue
+                chosen.append(int(i))
+                documents.add(document)
+                if len(documents) == policy.max_compared_documents:
+                    break
+        else:
+            for i in order[1:]:
+                candidate, p = scored.candidates[i], float(scored.probabilities[i])
+                if p < policy.join_probability or p < policy.join_share * best_p:
+                    break
+                if candidate.passage_index == scored.candidates[best].passage_index and len(chosen) < policy.max_quotes:
+                    chosen.append(int(i))
+        quotes = [(scored.candidates[i].passage_index, scored.candidates[i].position) for i in chosen][: policy.max_quotes]
+        # The sentence before a quote that opens by pointing back ("This…", "He…"), so it reads alone.
+        for passage_index, position in list(quotes):
+            spans = scored.spans_by_passage[passage_index]
+            text = scored.passages[passage_index].content or ""
+            start, end = spans[position]
+            if position > 0 and ANAPHORIC_START.search(text[start:end]) and (passage_index, position - 1) not in quotes:
+                before = spans[position - 1]
+                if before[1] - before[0] <= policy.max_context_chars and len(quotes) < policy.max_quotes:
+                    quotes.append((passage_index, position - 1))
+        quotes.sort()
+        return [(p, *scored.spans_by_passage[p][position]) for p, position in quotes]
+
+    def confidence(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> float:
+        """Calibrated probability that the cited answer is right."""
+        if not quotes:
+            return 0.0
+        features = confidence_features(scored, quotes)
+        return round(float(self._answer_model.confidence.probability(features[None, :])[0]), 4)
+
+    @component.output_types(answer=str | None, citations=list[dict], abstained=bool, reason=str, confidence=float)
+    def run(
+        self,
+        question: str,
+        passages: list[Document],
+        query_embedding: list[float] | None = None,
+        additions: list[str] | None = None,
+        known_answer: dict | None = None,
+    ):
+        """
+        :param question: The question's topic (the question less what became filters).
+        :param passages: Retrieved passages, best first, with their dense vectors.
+        :param query_embedding: The question's dense vector.
+        :param additions: Glossary terms added to the query.
+        :param known_answer: An answer already found from structured facts; given as it is.
+        :returns: `answer` (None when abstaining), `citations`, `abstained`, `reason`, `confidence`.
+        """
+        if known_answer is not None:
+            return {"answer": answer_text(known_answer["citations"]) or None, **known_answer}
+        if not passages or query_embedding is None:
+            return {"answer": None, "citations": [], "abstained": True, "reason": "no passages match the question and filters", "confidence": 0.0}
+        scored = self.score(question, passages, query_embedding, additions)
+        quotes = self.choose(scored)
+        confidence = self.confidence(scored, quotes)
+        if not quotes or confidence < self.threshold:
+            reason = (
+                "no sentence in the closest passages is long enough to quote"
+                if not quotes
+                else "the closest passages do not state an answer clearly enough"
+            )
+            return {"answer": None, "citations": [], "abstained": True, "reason": reason, "confidence": confidence}
+        citations = []
+        for number, (index, start, end) in enumerate(quotes, start=1):
+            meta = scored.passages[index].meta
+            quote = (scored.passages[index].content or "")[start:end]
+            citations.append({"n": number, **source_fields(meta, quote, meta["start"] + start, meta["start"] + end)})
+        return {"answer": answer_text(citations), "citations": citations, "abstained": False, "reason": "answered from the cited passages", "confidence": confidence}
+
+
+def confidence_features(scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> np.ndarray:
+    """Answer-level inputs of the confidence model (`CONFIDENCE_FEATURES`, in order)."""
+    probabilities = np.sort(scored.probabilities)[::-1]
+    best = float(probabilities[0])
+    runner_up = float(probabilities[1]) if len(probabilities) > 1 else 0.0
+    quoted = " ".join((scored.passages[i].content or "")[s:e] for i, s, e in quotes)
+    first = quotes[0][0]
+    context = quoted + " " + context_text(scored.passages[first].meta)
+    best_candidate = scored.candidates[int(np.argmax(scored.probabilities))]
+    shape = SHAPES.get(scored.analysis.asks)
+    return np.asarray(
+        [
+            logit(best),
+            scored.unseen_share,
+            entity_support(scored.analysis, quoted),
+            entity_support(scored.analysis, context),
+            float(scored.features[int(np.argmax(scored.probabilities)), 2]) if best_candidate is not None else 0.0,
+            best - runner_up,
+            # The question asks for a figure, date, name, cause or undertaking and no quote has one.
+            float(shape is not None and not shape.search(quoted)),
+        ],
+        dtype=np.float32,
+    )
