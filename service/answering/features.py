@@ -20,16 +20,21 @@ FEATURE_NAMES = (
     "cos_gap", "cov_gap", "overlong",
 )
 SHAPES = {"number": FIGURE, "when": DATE, "who": NAME, "why": CAUSE, "list": ENUMERATION, "promised": COMMITMENT}
-# A sentence that opens by pointing back ("This", "He", "However") needs the one before it to be read alone.
+# A sentence that points back ("This…", "He…", "However…", or "Analysis on this…", "In response
+# to these…" within its first words) needs the one before it to be read alone.
 ANAPHORIC_START = re.compile(
     r"^\W*(?:this|these|that|those|it|its|they|their|them|he|she|his|her|such|however|but|also|therefore|"
-    r"thus|as a result|in addition|furthermore|moreover|consequently|despite this|the same)\b",
+    r"thus|as a result|in addition|furthermore|moreover|consequently|despite this|the same)\b"
+    r"|^\W*(?:\w+\s+){0,3}(?:on|about|of|to|for|in|with|from|after|despite) (?:this|these|that|those|it|them)\b(?!\s+(?:year|week|month|meeting|report|time)\b)",
     re.I,
 )
 MIN_WORDS = 4  # shorter "sentences" are headings, labels or page furniture, not answers
 # Longer "sentences" are usually layout text with no full stops (a report's cover page, a
 # table), not prose that states an answer; the model learns how much that counts.
 LONG_SENTENCE_WORDS = 60
+# Past this a "sentence" is a cover page or table run together, not something a person reads as an
+# answer: it is not quoted at all (the longest prose sentences in minutes run to about 100 words).
+MAX_QUOTE_WORDS = 120
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ def split_candidates(passages: list[str]) -> tuple[list[Candidate], list[list[tu
         spans = sentence_spans(text)
         spans_by_passage.append(spans)
         for position, (start, end) in enumerate(spans):
-            if len(text[start:end].split()) >= MIN_WORDS:
+            if MIN_WORDS <= len(text[start:end].split()) <= MAX_QUOTE_WORDS:
                 candidates.append(Candidate(index, position, start, end))
     return candidates, spans_by_passage
 

@@ -14,7 +14,7 @@ import numpy as np
 from service.answering.features import FEATURE_NAMES
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "answer_model.json"
-CONFIDENCE_FEATURES = ("best_logit", "unseen_share", "entities_quote", "entities_context", "cos_passage", "runner_up_gap", "shape_missing")
+CONFIDENCE_FEATURES = ("best_logit", "unseen_share", "entities_quote", "entities_context", "cos_passage", "runner_up_gap", "shape_missing", "coverage_quote")
 
 
 class ModelFileError(ValueError):

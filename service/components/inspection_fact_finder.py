@@ -25,7 +25,7 @@ _ASKS_DATES = re.compile(
 _ASKS_WHEN_GRADED = re.compile(r"^\s*when\b.{0,80}?\b(?:judged|graded|rated)\b.{0,40}?\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
 # Asks for a judgement: a grade word, and no grade already named (a question that names one,
 # "What did X do after the inadequate judgement?", asks about something else).
-_GRADE_WORD = re.compile(r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|judged|overall effectiveness|verdict)\b", re.I)
+_GRADE_WORD = re.compile(r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|judge[ds]?|overall effectiveness|verdict)\b", re.I)
 _GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
 _EARLIEST = re.compile(r"\b(?:first|earliest|previous)\b", re.I)
 _ROW_WORDS = [

@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 from haystack import Document, component
 
-from service.answering.features import ANAPHORIC_START, SHAPES, Candidate, entity_support, context_text, sentence_features, split_candidates, term_weights
+from service.answering.features import ANAPHORIC_START, SHAPES, coverage, Candidate, entity_support, context_text, sentence_features, split_candidates, term_weights
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.question import QuestionAnalysis, analyse
@@ -24,6 +24,7 @@ class ScoredCandidates:
     features: np.ndarray
     probabilities: np.ndarray
     unseen_share: float
+    weights: list[float] | None = None  # each key term's weight among the passages read
 
     @property
     def sentences(self) -> list[str]:
@@ -102,7 +103,7 @@ class LearnedAnswerer:
             analysis, texts, [p.meta for p in read], [float(p.score or 0.0) for p in read], query, passage_vectors,
             candidates, spans, sentence_vectors, weights,
         )
-        return ScoredCandidates(analysis, read, candidates, spans, features, np.zeros(len(candidates)), unseen_share)
+        return ScoredCandidates(analysis, read, candidates, spans, features, np.zeros(len(candidates)), unseen_share, weights)
 
     def choose(self, scored: ScoredCandidates) -> list[tuple[int, int, int]]:
         """(passage index, start, end) of the quotes, in reading order; empty without candidates."""
@@ -132,6 +133,17 @@ class LearnedAnswerer:
                 if candidate.passage_index == scored.candidates[best].passage_index and len(chosen) < policy.max_quotes:
                     chosen.append(int(i))
         quotes = [(scored.candidates[i].passage_index, scored.candidates[i].position) for i in chosen][: policy.max_quotes]
+        # Minutes restate a question, then answer it: when the best sentence lacks the shape the
+        # question asks for (a figure, date, name, cause) and the next one has it, it joins.
+        shape = SHAPES.get(scored.analysis.asks)
+        best_candidate = scored.candidates[best]
+        best_spans = scored.spans_by_passage[best_candidate.passage_index]
+        best_text = scored.passages[best_candidate.passage_index].content or ""
+        if shape is not None and not shape.search(best_text[best_candidate.start : best_candidate.end]) and best_candidate.position + 1 < len(best_spans):
+            start, end = best_spans[best_candidate.position + 1]
+            following = (best_candidate.passage_index, best_candidate.position + 1)
+            if shape.search(best_text[start:end]) and following not in quotes and len(quotes) < policy.max_quotes:
+                quotes.append(following)
         # The sentence before a quote that opens by pointing back ("This…", "He…"), so it reads alone.
         for passage_index, position in list(quotes):
             spans = scored.spans_by_passage[passage_index]
@@ -210,6 +222,8 @@ def confidence_features(scored: ScoredCandidates, quotes: list[tuple[int, int, i
             best - runner_up,
             # The question asks for a figure, date, name, cause or undertaking and no quote has one.
             float(shape is not None and not shape.search(quoted)),
+            # How much of the question's key-term weight the quotes themselves hold.
+            coverage(scored.analysis, scored.weights, quoted),
         ],
         dtype=np.float32,
     )

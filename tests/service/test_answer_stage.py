@@ -65,6 +65,13 @@ def test_a_sentence_that_points_back_is_anaphoric_and_one_that_names_its_subject
     assert not ANAPHORIC_START.search("Thirty children were placed out of area.")
 
 
+def test_cover_pages_run_together_are_not_candidates_but_long_prose_is():
+    cover = "Inspection of services for children " + " ".join(["Judgement Grade Good"] * 45) + "."
+    prose = "The council " + " ".join(["agreed"] * 90) + " to act."
+    candidates, _ = split_candidates([cover + " " + prose])
+    assert len(candidates) == 1 and candidates[0].start > 0
+
+
 def test_short_fragments_are_not_candidates():
     candidates, spans = split_candidates(["Item 4. The committee noted the report on caseloads and placements."])
     assert len(spans[0]) == 2
@@ -211,3 +218,22 @@ def test_questions_that_only_mention_a_grade_go_to_the_answer_stage(question):
 
     assert InspectionFactFinder.kind(question) is None
 
+
+
+def test_a_sentence_that_points_back_through_a_preposition_brings_the_one_before():
+    assert ANAPHORIC_START.search("Analysis on this would be reported back once known.")
+    assert ANAPHORIC_START.search("In response to these concerns, the Director agreed to act.")
+    assert not ANAPHORIC_START.search("The council set aside funding for this year's placements.")
+    assert not ANAPHORIC_START.search("Analysis on caseloads would be reported back once known.")
+
+
+def test_an_answer_without_the_shape_asked_for_is_followed_by_the_sentence_that_has_it():
+    text = ("Councillor Macro was disappointed that the review had been postponed. "
+            "The review was postponed in order to allow time to consider the best way forward. The service remained committed.")
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
+    scored = _scored([text], [0.8, 0.3, 0.1])
+    scored.analysis = analyse("Why was the review postponed?")
+    assert [text[s:e] for _, s, e in answerer.choose(scored)][-1].endswith("best way forward.")
+    # A "what" question asks for no particular shape: the best sentence stands alone.
+    scored.analysis = analyse("What was Councillor Macro disappointed about?")
+    assert len(answerer.choose(scored)) == 1
