@@ -2,7 +2,6 @@
 embedder and the answer stage (which embeds the sentences of the passages it reads)."""
 
 import json
-import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,8 +9,8 @@ import numpy as np
 
 from service.model_export import ensure_exported
 
-# Sentences are short; padding a batch to its longest member wastes little below this.
-MAX_BATCH = 64
+# Sentences sorted by length go in batches of this many.
+MAX_BATCH = 16
 
 
 class OnnxEncoder:
@@ -34,28 +33,29 @@ class OnnxEncoder:
         self._tokenizer = Tokenizer.from_file(str(Path(model) / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_tokens)
         self._tokenizer.no_padding()
-        # The tokenizer object is not safe to reconfigure across threads; encoding is read-only.
-        self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors of `texts`, shape (len(texts), 384)."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        out = []
-        for first in range(0, len(texts), MAX_BATCH):
-            encodings = self._tokenizer.encode_batch(texts[first : first + MAX_BATCH])
-            width = max(len(e.ids) for e in encodings)
-            ids = np.zeros((len(encodings), width), dtype=np.int64)
+        encodings = self._tokenizer.encode_batch(texts)
+        # Batches of similar length: padding every sentence to the longest of all costs more
+        # than the model itself (masked mean pooling makes the result the same either way).
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for first in range(0, len(order), MAX_BATCH):
+            rows = order[first : first + MAX_BATCH]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros_like(ids)
-            for row, encoding in enumerate(encodings):
-                ids[row, : len(encoding.ids)] = encoding.ids
-                mask[row, : len(encoding.ids)] = 1
+            for row, i in enumerate(rows):
+                ids[row, : len(encodings[i].ids)] = encodings[i].ids
+                mask[row, : len(encodings[i].ids)] = 1
             hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            out.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
-        return np.concatenate(out).astype(np.float32)
-
+            out[rows] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return out
 
 @lru_cache(maxsize=2)
 def shared_encoder(model: str, cache_dir: str | None = None, threads: int = 2) -> OnnxEncoder:

@@ -27,6 +27,16 @@ def test_onnx_and_sentence_transformers_vectors_agree(tmp_path):
         assert float(vector @ expected) > 0.9999
 
 
+def test_batches_sorted_by_length_give_each_text_its_own_vector(tmp_path):
+    from service.onnx_encoder import OnnxEncoder
+
+    encoder = OnnxEncoder(IndexSettings().model, cache_dir=str(tmp_path))
+    texts = [TEXTS[2], *TEXTS[:2]] * 7  # more than one batch, longest first
+    together = encoder.encode(texts)
+    for text, vector in zip(texts, together):
+        assert float(vector @ encoder.encode([text])[0]) > 0.9999
+
+
 def test_a_folder_without_a_tokenizer_is_refused(tmp_path):
     with pytest.raises(ValueError, match="tokenizer.json"):
         OnnxTextEmbedder(model=str(tmp_path))
