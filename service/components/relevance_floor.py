@@ -3,8 +3,10 @@ from haystack import Document, component
 from service.answering.features import coverage
 from service.answering.question import analyse
 
-# A passage that holds most of the query's key terms (glossary forms count) matches by its words.
+# A passage that holds most of the query's key terms (glossary forms count), or for a long query
+# (a question, a claim) this many of them, matches by its words.
 MIN_TERM_SHARE = 0.6
+ENOUGH_TERMS = 3
 
 
 @component
@@ -50,11 +52,13 @@ class RelevanceFloor:
             return {"passages": passages}
         analysis = analyse(query, additions)
         weights = [1.0] * len(analysis.terms)
+        # Terms needed: the share of a short query's terms, at most ENOUGH_TERMS of a long one's.
+        needed = min(self.min_term_share, ENOUGH_TERMS / len(analysis.terms)) if analysis.terms else 1.0
         kept = [
             p
             for p in passages
             if p.meta.get("dense_score") is None
             or p.meta["dense_score"] >= floor
-            or (analysis.terms and coverage(analysis, weights, p.content or "") >= self.min_term_share)
+            or (analysis.terms and coverage(analysis, weights, p.content or "") >= needed - 1e-9)
         ]
         return {"passages": kept}

@@ -148,6 +148,11 @@ def test_relevance_floor_keeps_matches_by_meaning_or_by_words_and_drops_the_rest
     kept = RelevanceFloor(floor=0.5).run(passages=passages, query="NFA", additions=["no further action"])["passages"]
     assert "Cases closed with no further action rose." in [p.content for p in kept]
     assert len(RelevanceFloor().run(passages=passages)["passages"]) == 5
+    # A long query (a claim) matches a passage holding three of its terms, not one holding one.
+    claim = "Social worker caseloads fell after agency staff were replaced by permanent managers"
+    long_passages = [Document(content="Caseloads fell when agency staff left.", meta={"dense_score": 0.2}),
+                     Document(content="Caseloads are reviewed monthly.", meta={"dense_score": 0.2})]
+    assert [p.content for p in RelevanceFloor(floor=0.5).run(passages=long_passages, query=claim)["passages"]] == ["Caseloads fell when agency staff left."]
     with pytest.raises(ValueError):
         RelevanceFloor(floor=2.0)
 
