@@ -26,10 +26,6 @@ class ScoredCandidates:
     unseen_share: float
     weights: list[float] | None = None  # each key term's weight among the passages read
 
-    @property
-    def sentences(self) -> list[str]:
-        return [(self.passages[c.passage_index].content or "")[c.start : c.end] for c in self.candidates]
-
 
 @component
 class LearnedAnswerer:
