@@ -15,8 +15,8 @@ import numpy as np
 from eval.known_answers import KnownAnswer, load_known_answers
 from eval.metrics import fact_found
 from service.answering.features import FEATURE_NAMES
-from service.answering.question import STOPWORDS
 from service.answering.model import CONFIDENCE_FEATURES, AnswerModel, Logistic
+from service.answering.question import STOPWORDS
 from service.components.learned_answerer import LearnedAnswerer, ScoredCandidates, confidence_features
 from service.engine import QueryEngine
 from service.schemas import AskRequest, Filters
@@ -29,7 +29,6 @@ REGULARISATION_C = 1.0
 # (passages holding most of a query's words match anyway; service/components/relevance_floor.py).
 OFF_TOPIC_QUANTILE = 1.0
 OFF_TOPIC_SEARCHES = Path(__file__).parent / "data" / "off_topic_searches.txt"
-
 
 
 @dataclass

@@ -19,6 +19,8 @@ FEATURE_NAMES = (
     "shape_match", "asks_shape", "promise_match", "log_words", "first_in_passage", "anaphoric_start",
     "cos_gap", "cov_gap", "overlong",
 )
+COS_SENTENCE, COS_PASSAGE, COV_SENTENCE = (FEATURE_NAMES.index(n) for n in ("cos_sentence", "cos_passage", "cov_sentence"))
+COS_GAP, COV_GAP = FEATURE_NAMES.index("cos_gap"), FEATURE_NAMES.index("cov_gap")
 SHAPES = {"number": FIGURE, "when": DATE, "who": NAME, "why": CAUSE, "list": ENUMERATION, "promised": COMMITMENT}
 # A sentence that points back ("This…", "He…", "However…", or "Analysis on this…", "In response
 # to these…" within its first words) needs the one before it to be read alone.
@@ -127,6 +129,7 @@ def sentence_features(
     for i, c in enumerate(candidates):
         text = passages[c.passage_index]
         sentence = text[c.start : c.end]
+        words = len(sentence.split())
         spans = spans_by_passage[c.passage_index]
         lo, hi = spans[max(0, c.position - 1)][0], spans[min(len(spans) - 1, c.position + 1)][1]
         window = text[lo:hi]
@@ -148,14 +151,14 @@ def sentence_features(
             float(has_shape),
             float(shape is not None),
             float(analysis.asks == "promised" and bool(COMMITMENT.search(sentence))),
-            math.log(1 + len(sentence.split())),
+            math.log(1 + words),
             float(c.position == 0),
             float(bool(ANAPHORIC_START.search(sentence))),
-            0.0,
-            0.0,
-            max(0, len(sentence.split()) - LONG_SENTENCE_WORDS) / LONG_SENTENCE_WORDS,
+            0.0,  # cos_gap, set below
+            0.0,  # cov_gap, set below
+            max(0, words - LONG_SENTENCE_WORDS) / LONG_SENTENCE_WORDS,
         )
     # How far each sentence is behind the best one for this question, by meaning and by words.
-    rows[:, 16] = rows[:, 0] - rows[:, 0].max()
-    rows[:, 17] = rows[:, 5] - rows[:, 5].max()
+    rows[:, COS_GAP] = rows[:, COS_SENTENCE] - rows[:, COS_SENTENCE].max()
+    rows[:, COV_GAP] = rows[:, COV_SENTENCE] - rows[:, COV_SENTENCE].max()
     return rows

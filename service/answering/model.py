@@ -54,7 +54,8 @@ class AnswerModel:
     confidence: Logistic
     threshold: float
     provenance: dict
-    # The least cosine similarity a /search result has (calibrated on dev questions' answering passages).
+    # The cosine similarity at which a /search passage matches by meaning alone: the highest that
+    # off-topic searches reach (eval/data/off_topic_searches.txt); see RelevanceFloor.
     relevance_floor: float | None = None
 
     def save(self, path: Path) -> None:

@@ -4,7 +4,18 @@ from pathlib import Path
 import numpy as np
 from haystack import Document, component
 
-from service.answering.features import ANAPHORIC_START, SHAPES, coverage, Candidate, entity_support, context_text, sentence_features, split_candidates, term_weights
+from service.answering.features import (
+    ANAPHORIC_START,
+    COS_PASSAGE,
+    SHAPES,
+    Candidate,
+    context_text,
+    coverage,
+    entity_support,
+    sentence_features,
+    split_candidates,
+    term_weights,
+)
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.question import QuestionAnalysis, analyse
@@ -24,7 +35,7 @@ class ScoredCandidates:
     features: np.ndarray
     probabilities: np.ndarray
     unseen_share: float
-    weights: list[float] | None = None  # each key term's weight among the passages read
+    weights: list[float]  # each key term's weight among the passages read
 
 
 @component
@@ -35,8 +46,8 @@ class LearnedAnswerer:
     Each sentence of the passages read is scored by a logistic model over its features (MiniLM
     similarity of the sentence, its window and its passage to the question; the passage's rank;
     coverage of the question's key terms; support for the question's years, figures and names;
-    whether it has the shape of the answer asked for). The best sentence is quoted with the sentences it needs to be
-    read alone; a comparison quotes each document's best sentence.
+    whether it has the shape of the answer asked for). The best sentence is quoted with the
+    sentences it needs to be read alone; a comparison quotes each document's best sentence.
 
     Usage:
         answerer = LearnedAnswerer(model="/path/to/all-MiniLM-L6-v2")
@@ -204,9 +215,7 @@ def confidence_features(scored: ScoredCandidates, quotes: list[tuple[int, int, i
     best = float(probabilities[0])
     runner_up = float(probabilities[1]) if len(probabilities) > 1 else 0.0
     quoted = " ".join((scored.passages[i].content or "")[s:e] for i, s, e in quotes)
-    first = quotes[0][0]
-    context = quoted + " " + context_text(scored.passages[first].meta)
-    best_candidate = scored.candidates[int(np.argmax(scored.probabilities))]
+    context = quoted + " " + context_text(scored.passages[quotes[0][0]].meta)
     shape = SHAPES.get(scored.analysis.asks)
     return np.asarray(
         [
@@ -214,7 +223,7 @@ def confidence_features(scored: ScoredCandidates, quotes: list[tuple[int, int, i
             scored.unseen_share,
             entity_support(scored.analysis, quoted),
             entity_support(scored.analysis, context),
-            float(scored.features[int(np.argmax(scored.probabilities)), 2]) if best_candidate is not None else 0.0,
+            float(scored.features[int(np.argmax(scored.probabilities)), COS_PASSAGE]),
             best - runner_up,
             # The question asks for a figure, date, name, cause or undertaking and no quote has one.
             float(shape is not None and not shape.search(quoted)),

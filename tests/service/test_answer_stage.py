@@ -82,7 +82,7 @@ def _scored(texts: list[str], probabilities: list[float], asks: str = "other", d
     passages = [Document(content=t, meta={"document_id": (document_ids or [f"d{i}" for i in range(len(texts))])[i], "start": 0}) for i, t in enumerate(texts)]
     candidates, spans = split_candidates(texts)
     assert len(candidates) == len(probabilities)
-    return ScoredCandidates(analyse("q"), passages, candidates, spans, np.zeros((len(candidates), len(FEATURE_NAMES))), np.asarray(probabilities), 0.0)
+    return ScoredCandidates(analyse("q"), passages, candidates, spans, np.zeros((len(candidates), len(FEATURE_NAMES))), np.asarray(probabilities), 0.0, [])
 
 
 def test_an_answer_that_points_back_brings_the_sentence_before_it():
