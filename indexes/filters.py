@@ -17,6 +17,9 @@ class SearchFilter:
     since: date | None = None
     until: date | None = None
     exclude_document_ids: list[str] = field(default_factory=list)
+    # Access levels the reader may see (`councils.access`); None: no restriction (ingest, the
+    # operator's CLI). Set by the index from the reader's scope (indexes.scope), not by callers.
+    access: tuple[str, ...] | None = None
 
     def is_empty(self) -> bool:
         return not (
@@ -29,6 +32,7 @@ class SearchFilter:
             or self.exclude_document_ids
             or self.since
             or self.until
+            or self.access is not None
         )
 
     def keyword_conditions(self) -> dict[str, list[str]]:
@@ -41,7 +45,11 @@ class SearchFilter:
             "sources": self.sources,
             "text_sha256": self.text_hashes,
         }
-        return {key: list(values) for key, values in pairs.items() if values}
+        conditions = {key: list(values) for key, values in pairs.items() if values}
+        if self.access is not None:
+            # Kept even when empty: a reader with no levels matches nothing.
+            conditions["access"] = list(self.access)
+        return conditions
 
     def date_range(self) -> tuple[int | None, int | None]:
         """The inclusive YYYYMMDD bounds on `date_int`."""

@@ -27,6 +27,7 @@ CHUNK_PAYLOAD_INDEXES = {
     "doc_type": "keyword",
     "body": "keyword",
     "date_int": "integer",
+    "access": "keyword",
 }
 DOCUMENT_PAYLOAD_INDEXES = {
     "document_id": "keyword",
@@ -36,6 +37,7 @@ DOCUMENT_PAYLOAD_INDEXES = {
     "date_int": "integer",
     "sources": "keyword",
     "text_sha256": "keyword",
+    "access": "keyword",
 }
 
 COMMITMENT_PAYLOAD_INDEXES = {
@@ -44,6 +46,7 @@ COMMITMENT_PAYLOAD_INDEXES = {
     "body": "keyword",
     "date_int": "integer",
     "due_int": "integer",
+    "access": "keyword",
 }
 
 _ID_NAMESPACE = uuid.UUID("5c1e7a3e-3b1f-4f0e-9a55-2d1b7c0f9e11")

@@ -12,6 +12,7 @@ from typing import Any
 from indexes.backends.base import Backend, HybridQuery, Mode, PointData
 from indexes.errors import DocumentNotFoundError, IndexLockedError, IndexSchemaError
 from indexes.filters import SearchFilter
+from indexes.scope import ScopeMissingError, current_levels, is_unrestricted
 from indexes.schema import (
     SCHEMA_VERSION,
     SPARSE_VECTOR,
@@ -31,12 +32,12 @@ logger = logging.getLogger(__name__)
 DOCUMENT_SUMMARY_FIELDS = [
     "document_id", "title", "doc_type", "authority", "body", "date", "sources", "url",
     "n_chunks", "n_pages", "content_sha256", "ofsted", "date_source", "pipeline_version", "commitments_version",
-    "text_sha256", "variant_sha256s",
+    "text_sha256", "variant_sha256s", "access",
 ]
 # Chunk fields a search hit carries (the embedding header is not needed by readers).
 CHUNK_HIT_FIELDS = [
     "document_id", "chunk_index", "text", "start", "end", "page", "page_end", "section",
-    "title", "doc_type", "authority", "body", "date", "source", "url",
+    "title", "doc_type", "authority", "body", "date", "source", "url", "access",
 ]
 MAX_SCROLL_PAGE = 1000
 
@@ -96,6 +97,8 @@ class ScrutinyIndex:
         self.backend = backend
         self.settings = settings
         self._lock = lock
+        # The service sets this: every read then needs a reader's scope (indexes.scope).
+        self.require_scope = False
 
     def __enter__(self) -> "ScrutinyIndex":
         return self
@@ -112,12 +115,40 @@ class ScrutinyIndex:
         if self._lock is not None:
             self._lock.update(**holder)
 
+    # -- the reader's scope -------------------------------------------------------------------
+
+    def _levels(self) -> tuple[str, ...] | None:
+        """The access levels the current reader sees; None: everything."""
+        levels = current_levels()
+        if levels is None:
+            if self.require_scope:
+                raise ScopeMissingError("the index was read outside a reader's scope")
+            return None
+        return None if is_unrestricted(levels) else levels
+
+    def _scoped(self, search_filter: SearchFilter | None) -> SearchFilter | None:
+        """The filter with the reader's access levels added, so Qdrant itself leaves out what
+        the reader may not see (in results, counts and facets alike)."""
+        levels = self._levels()
+        if levels is None:
+            return search_filter
+        search_filter = search_filter or SearchFilter()
+        if search_filter.access is not None:
+            levels = tuple(level for level in levels if level in search_filter.access)
+        return replace(search_filter, access=levels)
+
+    def _may_read(self, record: dict[str, Any]) -> bool:
+        levels = self._levels()
+        return levels is None or record.get("access") in levels
+
     # -- documents ---------------------------------------------------------------------------
 
     def get_document(self, document_id: str, with_text: bool = True) -> dict[str, Any]:
+        """A document by id; one the reader may not see is reported as not found, so its
+        existence does not leak."""
         fields = None if with_text else DOCUMENT_SUMMARY_FIELDS
         found = self.backend.retrieve("documents", [point_id(f"document:{document_id}")], fields)
-        if not found:
+        if not found or not self._may_read(found[0]):
             raise DocumentNotFoundError(document_id)
         return found[0]
 
@@ -128,12 +159,12 @@ class ScrutinyIndex:
             return None
 
     def document_for_source(self, source: str) -> dict[str, Any] | None:
-        records, _ = self.backend.scroll("documents", SearchFilter(sources=[source]), 1, None, DOCUMENT_SUMMARY_FIELDS)
+        records, _ = self.backend.scroll("documents", self._scoped(SearchFilter(sources=[source])), 1, None, DOCUMENT_SUMMARY_FIELDS)
         return records[0] if records else None
 
     def document_with_text(self, text_hash: str) -> dict[str, Any] | None:
         """The stored document with these words (`schema.text_sha256`), if any."""
-        records, _ = self.backend.scroll("documents", SearchFilter(text_hashes=[text_hash]), 1, None, DOCUMENT_SUMMARY_FIELDS)
+        records, _ = self.backend.scroll("documents", self._scoped(SearchFilter(text_hashes=[text_hash])), 1, None, DOCUMENT_SUMMARY_FIELDS)
         return records[0] if records else None
 
     def put_document(self, document: DocumentRecord, chunks: list[ChunkRecord]) -> None:
@@ -163,7 +194,7 @@ class ScrutinyIndex:
     def iter_commitments(self, search_filter: SearchFilter | None = None):
         offset = None
         while True:
-            records, offset = self.backend.scroll("commitments", search_filter, MAX_SCROLL_PAGE, offset, None)
+            records, offset = self.backend.scroll("commitments", self._scoped(search_filter), MAX_SCROLL_PAGE, offset, None)
             yield from records
             if offset is None:
                 return
@@ -196,12 +227,12 @@ class ScrutinyIndex:
     def list_documents(
         self, search_filter: SearchFilter | None = None, limit: int = 50, offset: str | None = None
     ) -> tuple[list[dict[str, Any]], str | None]:
-        return self.backend.scroll("documents", search_filter, limit, offset, DOCUMENT_SUMMARY_FIELDS)
+        return self.backend.scroll("documents", self._scoped(search_filter), limit, offset, DOCUMENT_SUMMARY_FIELDS)
 
     def iter_documents(self, search_filter: SearchFilter | None = None, fields: list[str] | None = None):
         offset = None
         while True:
-            records, offset = self.backend.scroll("documents", search_filter, MAX_SCROLL_PAGE, offset, fields or DOCUMENT_SUMMARY_FIELDS)
+            records, offset = self.backend.scroll("documents", self._scoped(search_filter), MAX_SCROLL_PAGE, offset, fields or DOCUMENT_SUMMARY_FIELDS)
             yield from records
             if offset is None:
                 return
@@ -209,7 +240,7 @@ class ScrutinyIndex:
     def iter_chunks(self, search_filter: SearchFilter | None = None, fields: list[str] | None = None):
         offset = None
         while True:
-            records, offset = self.backend.scroll("chunks", search_filter, MAX_SCROLL_PAGE, offset, fields or CHUNK_HIT_FIELDS)
+            records, offset = self.backend.scroll("chunks", self._scoped(search_filter), MAX_SCROLL_PAGE, offset, fields or CHUNK_HIT_FIELDS)
             yield from records
             if offset is None:
                 return
@@ -232,6 +263,7 @@ class ScrutinyIndex:
         `with_dense` returns each hit's dense vector too."""
         if mode not in ("hybrid", "dense", "sparse"):
             raise ValueError(f"mode must be one of hybrid, dense, sparse; got {mode!r}")
+        search_filter = self._scoped(search_filter)
         sparse = self.sparse_encoder.embed_query(query_text) if query_text and mode != "dense" else None
         if sparse is not None and not sparse.indices:
             sparse = None
@@ -289,13 +321,13 @@ class ScrutinyIndex:
         ]
 
     def count_chunks(self, search_filter: SearchFilter | None = None) -> int:
-        return self.backend.count("chunks", search_filter)
+        return self.backend.count("chunks", self._scoped(search_filter))
 
     def count_documents(self, search_filter: SearchFilter | None = None) -> int:
-        return self.backend.count("documents", search_filter)
+        return self.backend.count("documents", self._scoped(search_filter))
 
     def facet(self, key: str, search_filter: SearchFilter | None = None, limit: int = 200, collection: str = "chunks") -> list[tuple[str, int]]:
-        return self.backend.facet(collection, key, search_filter, limit)
+        return self.backend.facet(collection, key, self._scoped(search_filter), limit)
 
     # -- lifecycle ---------------------------------------------------------------------------
 

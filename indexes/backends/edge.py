@@ -90,7 +90,11 @@ class EdgeBackend:
     @staticmethod
     def _open(path: Path, config: edge.EdgeConfig, payload_indexes: dict[str, str]) -> edge.EdgeShard:
         if (path / "wal").exists() or any(path.glob("segments*")):
-            return edge.EdgeShard.load(str(path))
+            shard = edge.EdgeShard.load(str(path))
+            # An index made before a field was indexed gains its payload index on opening.
+            for field_name in payload_indexes.keys() - shard.info().payload_schema.keys():
+                shard.update(edge.UpdateOperation.create_field_index(field_name, _INDEX_TYPES[payload_indexes[field_name]]))
+            return shard
         shard = edge.EdgeShard.create(str(path), config)
         for field_name, kind in payload_indexes.items():
             shard.update(edge.UpdateOperation.create_field_index(field_name, _INDEX_TYPES[kind]))

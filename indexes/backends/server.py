@@ -90,6 +90,10 @@ class ServerBackend:
                 size = existing[DENSE_VECTOR].size if isinstance(existing, dict) and DENSE_VECTOR in existing else None
                 if size != dimension:
                     raise IndexSchemaError(f"collection {name} has dense size {size}, expected {dimension}")
+            # A collection made before a field was indexed gains its payload index.
+            indexed = self._client.get_collection(name).payload_schema or {}
+            for field_name in payload_indexes.keys() - indexed.keys():
+                self._client.create_payload_index(name, field_name, _INDEX_TYPES[payload_indexes[field_name]])
             return
         self._client.create_collection(name, vectors_config=vectors, sparse_vectors_config=sparse_vectors)
         for field_name, kind in payload_indexes.items():
