@@ -77,9 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _optional_commands():
     """Sub-commands provided by the service and eval packages."""
-    from cli import query_commands
+    from cli import keys_commands, query_commands
 
     yield query_commands.register
+    yield keys_commands.register
     try:
         from cli import bench_commands, eval_commands
     except ImportError:

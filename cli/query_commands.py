@@ -16,7 +16,7 @@ def _service_settings(args: argparse.Namespace):
 
     index = IndexSettings(index_path=Path(args.index)) if args.index else IndexSettings()
     overrides = {"index": index}
-    for name in ("host", "port", "answerer", "relevance_floor"):
+    for name in ("host", "port", "answerer", "relevance_floor", "allow_open"):
         if getattr(args, name, None) is not None:
             overrides[name] = getattr(args, name)
     return ServiceSettings(**overrides)
@@ -155,7 +155,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _service_settings(args)
+    from service.auth import KeyStore, check_bind
+    from service.errors import ServiceError
     from service.model_export import ensure_exported
+
+    try:
+        check_bind(settings.host, KeyStore(settings.keys_file), settings.allow_open)
+    except ServiceError as e:
+        print(f"scrutiny: {e.message}", file=sys.stderr)
+        return EXIT_USAGE
 
     ensure_exported(settings.index.model)
     _without_torch()
@@ -213,4 +221,8 @@ def register(commands) -> None:
     serve.add_argument("--index", help="embedded index folder")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    serve.add_argument(
+        "--allow-open", action="store_true", default=None,
+        help="serve a non-loopback address with no access keys (refused otherwise; see 'scrutiny keys')",
+    )
     serve.set_defaults(handler=cmd_serve)

@@ -8,9 +8,10 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from indexes import open_index
+from service.auth import KeyStore, RateLimiter, check_bind
 from service.engine import QueryEngine
 from service.errors import install_error_handlers
-from service.routes import ask, authorities, commitments, compare, documents, health, search
+from service.routes import ask, authorities, commitments, compare, documents, health, search, whoami
 from service.settings import ServiceSettings, get_settings
 
 
@@ -21,14 +22,21 @@ def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine |
     """Build the app. The lifespan opens the index, loads and warms the model, and closes the
     index on exit; pass `engine` to serve one that is already open (tests, the CLI)."""
     settings = settings or get_settings()
+    keys = KeyStore(settings.keys_file)
+    check_bind(settings.host, keys, settings.allow_open)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        app.state.settings = settings
+        app.state.keys = keys
+        app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         if engine is not None:
             app.state.engine = engine
             yield
             return
         index = open_index(settings.index, purpose="scrutiny serve")
+        # Every read a request makes must name its reader (service.auth.acting_as).
+        index.require_scope = True
         try:
             index.announce(url=f"http://{settings.host}:{settings.port}")
             served = QueryEngine(index, settings)
@@ -45,7 +53,7 @@ def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine |
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (search, ask, compare, commitments, authorities, documents, health):
+    for module in (search, ask, compare, commitments, authorities, documents, health, whoami):
         app.include_router(module.router)
     # The page for members: static files only, no build step, nothing fetched from elsewhere.
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

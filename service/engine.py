@@ -10,7 +10,10 @@ from haystack import Document, logging
 from indexes import SCHEMA_VERSION, ScrutinyIndex, SearchFilter, authority_registry
 from service.answering.model import AnswerModel
 from service.answering.presentation import answer_text, lead_in
-from service.errors import InvalidRequestError, NotFoundError
+from councils.access import ACCESS_LEVELS
+from indexes.scope import reading_as
+from service.auth import shown_source
+from service.errors import InvalidRequestError
 from service.pipelines import build_ask_pipeline, build_search_pipeline
 from service.schemas import (
     AskRequest,
@@ -70,7 +73,8 @@ class QueryEngine:
         """Load the model and run one query, so the first user request is not the slow one."""
         self.search_pipeline.warm_up()
         self.ask_pipeline.warm_up()
-        self.ask(AskRequest(question="warm up the model and the index"))
+        with reading_as(ACCESS_LEVELS):  # nobody sees this answer
+            self.ask(AskRequest(question="warm up the model and the index"))
 
     # -- filters ------------------------------------------------------------------------------
 
@@ -187,18 +191,23 @@ class QueryEngine:
             if start is None or end is None or not 0 <= start < end <= len(record["text"]):
                 raise InvalidRequestError(f"highlight needs 0 <= start < end <= {len(record['text'])}", "invalid_highlight")
             highlight = Highlight(start=start, end=end, quote=record["text"][start:end])
-        return DocumentDetail(**{k: record.get(k) for k in DocumentDetail.model_fields if k != "highlight"}, highlight=highlight)
+        fields = {k: record.get(k) for k in DocumentDetail.model_fields if k != "highlight"}
+        return DocumentDetail(**fields | {"sources": [shown_source(s) for s in record.get("sources") or []]}, highlight=highlight)
 
     def documents(self, filters: Filters, limit: int = 50, offset: str | None = None) -> DocumentList:
         records, next_offset = self.index.list_documents(self.resolve_filters(filters), limit, offset)
-        return DocumentList(documents=[DocumentSummary(**{k: r.get(k) for k in DocumentSummary.model_fields}) for r in records], next_offset=next_offset)
+        summaries = [
+            DocumentSummary(**{k: r.get(k) for k in DocumentSummary.model_fields} | {"sources": [shown_source(s) for s in r.get("sources") or []]})
+            for r in records
+        ]
+        return DocumentList(documents=summaries, next_offset=next_offset)
 
     def health(self) -> Health:
         settings = self.index.settings
         return Health(
             status="ok",
             backend=settings.backend_name,
-            index=settings.qdrant_url or str(settings.index_path),
+            index=settings.qdrant_url or shown_source(str(settings.index_path)),
             documents=self.index.count_documents(),
             chunks=self.index.count_chunks(),
             model=settings.model_name,

@@ -40,7 +40,7 @@ def _body(code: str, message: str) -> dict:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, error: ServiceError):
-        return JSONResponse(status_code=error.status_code, content=_body(error.code, error.message))
+        return JSONResponse(status_code=error.status_code, content=_body(error.code, error.message), headers=getattr(error, "headers", None))
 
     @app.exception_handler(DocumentNotFoundError)
     async def document_not_found(_: Request, error: DocumentNotFoundError):

@@ -5,6 +5,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from councils.access import Role
+from service.auth import shown_source
+
 DocType = Literal["minutes", "ofsted_report", "news", "report"]
 
 
@@ -37,6 +40,7 @@ def source_fields(record: dict, quote: str, start: int, end: int) -> dict:
     fields = {key: record.get(key) for key in SourceFields.model_fields if key not in ("quote", "start", "end")}
     if fields["source"] is None and record.get("sources"):
         fields["source"] = record["sources"][0]
+    fields["source"] = shown_source(fields["source"])
     return {**fields, "quote": quote, "start": start, "end": end}
 
 
@@ -118,6 +122,12 @@ class Health(BaseModel):
     chunks: int
     model: str
     schema_version: int
+
+
+class WhoAmI(BaseModel):
+    name: str = Field(description="The key's name, or 'open access'")
+    role: Role
+    open: bool = Field(description="True when the service runs without keys (this computer only)")
 
 
 class ErrorBody(BaseModel):

@@ -1,12 +1,15 @@
 """Settings of the query service (environment prefix `SCRUTINY_`), composed with the index's."""
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from councils.access import Role
 from indexes import IndexSettings
+from indexes.settings import PROJECT_ROOT
 
 
 class ServiceSettings(BaseSettings):
@@ -32,6 +35,17 @@ class ServiceSettings(BaseSettings):
     # Weights of the (dense, BM25) branches in the fusion (SCRUTINY_FUSION: rrf or score); None = equal.
     fusion_weights: tuple[float, float] | None = None
     max_question_chars: int = Field(default=500, ge=10)
+
+    # -- access control (service/auth.py) --
+    # API keys, stored as digests; with none, the service is open and bound to loopback only.
+    keys_file: Path = PROJECT_ROOT / "var" / "keys.json"
+    # The role of every caller of an open service: its operator, who can read the index anyway.
+    open_role: Role = "officer"
+    # Serve an open service on a non-loopback address (refused otherwise).
+    allow_open: bool = False
+    # Requests per key: a burst, refilled at this rate (429 with Retry-After beyond it).
+    rate_limit_per_minute: int = Field(default=120, ge=1)
+    rate_limit_burst: int = Field(default=30, ge=1)
 
 
 @lru_cache(maxsize=1)

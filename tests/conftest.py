@@ -1,4 +1,5 @@
 import os
+import tempfile
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# The service's access keys: never the developer's own file (an empty one: the service is open).
+os.environ.setdefault("SCRUTINY_KEYS_FILE", os.path.join(tempfile.mkdtemp(prefix="scrutiny-keys-"), "keys.json"))
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT / "sample"

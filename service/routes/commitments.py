@@ -3,7 +3,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from service.deps import TrackerDep
+from service.auth import acting_as
+from service.deps import CallerDep, TrackerDep
 from service.schemas import CommitmentList, ErrorResponse, Filters
 
 router = APIRouter(prefix="/commitments", tags=["commitments"])
@@ -11,6 +12,7 @@ router = APIRouter(prefix="/commitments", tags=["commitments"])
 
 @router.get("", response_model=CommitmentList, responses={422: {"model": ErrorResponse}})
 def list_commitments(
+    caller: CallerDep,
     tracker: TrackerDep,
     authority: Annotated[list[str], Query(max_length=20)] = [],
     body: Annotated[list[str], Query(max_length=20)] = [],
@@ -23,4 +25,5 @@ def list_commitments(
 ) -> CommitmentList:
     """Commitments made in minutes, each with its follow-up status and citations."""
     filters = Filters(authority=authority, body=body, since=since, until=until)
-    return tracker.commitments(filters, who=who, status=status, as_of=as_of, limit=limit)
+    with acting_as(caller):
+        return tracker.commitments(filters, who=who, status=status, as_of=as_of, limit=limit)

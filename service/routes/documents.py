@@ -3,7 +3,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from service.deps import EngineDep
+from service.auth import acting_as
+from service.deps import CallerDep, EngineDep
 from service.schemas import DocType, DocumentDetail, DocumentList, ErrorResponse, Filters
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -11,6 +12,7 @@ router = APIRouter(prefix="/documents", tags=["documents"])
 
 @router.get("", response_model=DocumentList, responses={422: {"model": ErrorResponse}})
 def list_documents(
+    caller: CallerDep,
     engine: EngineDep,
     authority: Annotated[list[str], Query(max_length=20)] = [],
     type: Annotated[list[DocType], Query()] = [],
@@ -22,15 +24,18 @@ def list_documents(
 ) -> DocumentList:
     """Stored documents, filtered; page with `next_offset`."""
     filters = Filters(authority=authority, type=type, body=body, since=since, until=until)
-    return engine.documents(filters, limit=limit, offset=offset)
+    with acting_as(caller):
+        return engine.documents(filters, limit=limit, offset=offset)
 
 
 @router.get("/{document_id}", response_model=DocumentDetail, responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
 def get_document(
+    caller: CallerDep,
     engine: EngineDep,
     document_id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")],
     start: Annotated[int | None, Query(ge=0, description="Highlight from this offset")] = None,
     end: Annotated[int | None, Query(ge=1, description="Highlight to this offset")] = None,
 ) -> DocumentDetail:
     """A document's metadata and full stored text (what citation offsets index into)."""
-    return engine.document(document_id, start, end)
+    with acting_as(caller):
+        return engine.document(document_id, start, end)

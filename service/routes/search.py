@@ -3,7 +3,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from service.deps import EngineDep
+from service.auth import acting_as
+from service.deps import CallerDep, EngineDep
 from service.schemas import DocType, ErrorResponse, Filters, SearchResponse
 
 router = APIRouter(prefix="/search", tags=["search"])
@@ -11,6 +12,7 @@ router = APIRouter(prefix="/search", tags=["search"])
 
 @router.get("", response_model=SearchResponse, responses={422: {"model": ErrorResponse}})
 def search(
+    caller: CallerDep,
     engine: EngineDep,
     q: Annotated[str, Query(min_length=1, max_length=500, description="What to look for")],
     k: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -24,4 +26,5 @@ def search(
 ) -> SearchResponse:
     """Passages matching the query (dense + BM25, fused), with facet counts."""
     filters = Filters(authority=authority, type=type, body=body, since=since, until=until)
-    return engine.search(q, filters, k=k, sort=sort, mode=mode)
+    with acting_as(caller):
+        return engine.search(q, filters, k=k, sort=sort, mode=mode)
