@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from indexes import open_index
 from service.auth import KeyStore, RateLimiter, check_bind
 from service.engine import QueryEngine
+from service.originals import Grants
 from service.errors import install_error_handlers
 from service.routes import ask, authorities, commitments, compare, documents, health, search, whoami
 from service.settings import ServiceSettings, get_settings
@@ -30,6 +31,7 @@ def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine |
         app.state.settings = settings
         app.state.keys = keys
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        app.state.grants = Grants()
         if engine is not None:
             app.state.engine = engine
             yield

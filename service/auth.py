@@ -101,6 +101,10 @@ class KeyStore:
         rather than opening it."""
         return bool(self._load().keys)
 
+    def active(self, key_id: str) -> ApiKey | None:
+        """The key with this id, unless it is revoked or unknown."""
+        return next((key for key in self._load().keys if key.id == key_id and key.revoked is None), None)
+
     def identify(self, secret: str) -> ApiKey | None:
         self._load()
         key = self._by_digest.get(digest(secret))

@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from service.auth import Caller, identify, presented_secret
+from service.auth import Caller, UnauthorizedError, identify, presented_secret
 from service.engine import QueryEngine
 from service.tracking import ScrutinyTracker
 
@@ -42,3 +42,26 @@ def get_caller(
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def get_original_caller(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+    document_id: str,
+    grant: Annotated[str | None, Query(max_length=200, description="A signed link from the document's `original_url`")] = None,
+) -> Caller:
+    """The caller of a link to an original: its key's header, or a grant signed for it (a
+    browser following a link cannot send the header)."""
+    state = request.app.state
+    if grant is None or not state.keys.configured():
+        return get_caller(request, bearer, api_key)
+    key_id = state.grants.verify(document_id, grant)
+    key = state.keys.active(key_id) if key_id else None
+    if key is None:
+        raise UnauthorizedError("this link to the paper has expired or its key was revoked; open the document again")
+    state.rate_limiter.take(key.id)
+    return Caller(name=key.name, role=key.role, key_id=key.id)
+
+
+OriginalCallerDep = Annotated[Caller, Depends(get_original_caller)]

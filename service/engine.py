@@ -13,7 +13,8 @@ from service.answering.presentation import answer_text, lead_in
 from councils.access import ACCESS_LEVELS
 from indexes.scope import reading_as
 from service.auth import shown_source
-from service.errors import InvalidRequestError
+from service.errors import InvalidRequestError, NotFoundError
+from service.originals import Original, OriginalFinder
 from service.pipelines import build_ask_pipeline, build_search_pipeline
 from service.schemas import (
     AskRequest,
@@ -68,6 +69,7 @@ class QueryEngine:
         )
         self.ask_pipeline = build_ask_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope)
         self.document_text = lru_cache(maxsize=256)(self._load_document_text)
+        self.originals = OriginalFinder()
 
     def warm_up(self) -> None:
         """Load the model and run one query, so the first user request is not the slow one."""
@@ -193,6 +195,13 @@ class QueryEngine:
             highlight = Highlight(start=start, end=end, quote=record["text"][start:end])
         fields = {k: record.get(k) for k in DocumentDetail.model_fields if k != "highlight"}
         return DocumentDetail(**fields | {"sources": [shown_source(s) for s in record.get("sources") or []]}, highlight=highlight)
+
+    def original(self, document_id: str) -> Original:
+        """The paper a document was read from (see service.originals)."""
+        found = self.originals.find(self.index.get_document(document_id, with_text=False))
+        if found is None:
+            raise NotFoundError(f"the original of document {document_id} is no longer where it was indexed", "original_not_found")
+        return found
 
     def documents(self, filters: Filters, limit: int = 50, offset: str | None = None) -> DocumentList:
         records, next_offset = self.index.list_documents(self.resolve_filters(filters), limit, offset)

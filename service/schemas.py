@@ -107,6 +107,9 @@ class DocumentDetail(DocumentSummary):
     pages: list[list[int]] | None = Field(default=None, description="[start, end) offsets of each PDF page in `text`")
     ofsted: dict | None = None
     highlight: Highlight | None = None
+    original_url: str | None = Field(
+        default=None, description="Where to open the paper itself (add #page=N for a PDF page); a signed link when keys are in use"
+    )
 
 
 class DocumentList(BaseModel):
