@@ -101,24 +101,47 @@ class QueryEngine:
 
     # -- search and ask -----------------------------------------------------------------------
 
-    def search(self, query: str, filters: Filters | None = None, k: int = 10, sort: Literal["relevance", "date"] = "relevance", mode: Mode = "hybrid") -> SearchResponse:
+    def search(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        k: int = 10,
+        sort: Literal["relevance", "date"] = "relevance",
+        mode: Mode = "hybrid",
+        offset: int = 0,
+    ) -> SearchResponse:
+        """One page (`offset`, `k`) of the passages that match, in relevance or date order."""
         search_filter = self.resolve_filters(filters or Filters())
+        depth = max(CANDIDATES, offset + k)
         result = self.search_pipeline.run(
             {
                 "expander": {"query": query},
                 "scope": {"filters": search_filter},
-                "retriever": {"top_k": max(CANDIDATES, k), "mode": mode},
-                "deduplicator": {"top_k": k, "sort": sort},
+                "retriever": {"top_k": depth, "mode": mode},
+                "deduplicator": {"top_k": depth, "sort": sort},
             }
         )
-        passages = result["deduplicator"]["passages"]
-        # Facet counts describe the passages shown.
+        matches = result["deduplicator"]["passages"]
+        shown = matches[offset : offset + k]
+        # Facet counts describe the matches a reader can page through, as `total` does.
         facets = Facets(
-            authority=dict(Counter(p.meta.get("authority") or "unknown" for p in passages).most_common()),
-            doc_type=dict(Counter(p.meta.get("doc_type") or "unknown" for p in passages).most_common()),
+            authority=dict(Counter(p.meta.get("authority") or "unknown" for p in matches).most_common()),
+            doc_type=dict(Counter(p.meta.get("doc_type") or "unknown" for p in matches).most_common()),
         )
-        message = None if passages else "No passage matches this search closely enough. Try other words, or remove a filter."
-        return SearchResponse(query=query, results=[passage_from(p) for p in passages], total=len(passages), facets=facets, message=message)
+        message = None
+        if not matches:
+            message = "No passage matches this search closely enough. Try other words, or remove a filter."
+        elif not shown:
+            message = f"There are {len(matches)} matching passages; this page starts after the last of them."
+        return SearchResponse(
+            query=query,
+            results=[passage_from(p) for p in shown],
+            total=len(matches),
+            offset=offset,
+            next_offset=offset + k if offset + k < len(matches) else None,
+            facets=facets,
+            message=message,
+        )
 
     def run_ask_pipeline(self, request: AskRequest, mode: Mode = "hybrid", outputs: set[str] = frozenset()) -> dict:
         """The ask pipeline's raw outputs for a request (the answerer's, the deduplicator's and

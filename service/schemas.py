@@ -77,9 +77,11 @@ class Facets(BaseModel):
 
 class SearchResponse(BaseModel):
     query: str
-    results: list[Passage]
-    total: int = Field(description="Number of passages returned")
-    facets: Facets
+    results: list[Passage] = Field(description="This page of the matching passages")
+    total: int = Field(description="Passages that match, among the best retrieved (at least 50, and enough for this page)")
+    offset: int = Field(default=0, description="Position of the first result shown among the matches")
+    next_offset: int | None = Field(default=None, description="The `offset` of the next page, if there are more matches")
+    facets: Facets = Field(description="Counts of the matching passages (all pages) by authority and type")
     message: str | None = Field(default=None, description="Said when nothing matches (the results are empty)")
 
 

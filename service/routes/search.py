@@ -23,8 +23,9 @@ def search(
     until: date | None = None,
     sort: Literal["relevance", "date"] = "relevance",
     mode: Literal["hybrid", "dense", "sparse"] = "hybrid",
+    offset: Annotated[int, Query(ge=0, le=500, description="Skip this many matches (the previous page's `next_offset`)")] = 0,
 ) -> SearchResponse:
     """Passages matching the query (dense + BM25, fused), with facet counts."""
     filters = Filters(authority=authority, type=type, body=body, since=since, until=until)
     with acting_as(caller):
-        return engine.search(q, filters, k=k, sort=sort, mode=mode)
+        return engine.search(q, filters, k=k, sort=sort, mode=mode, offset=offset)

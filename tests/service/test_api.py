@@ -170,9 +170,28 @@ def test_search_for_what_the_documents_never_discuss_says_so(client):
     assert client.get("/search", params={"q": "caseloads"}).json()["results"]
 
 
-def test_facet_counts_describe_the_results_shown(client):
+def test_facet_counts_describe_the_matches_a_reader_can_page_through(client):
     body = client.get("/search", params={"q": "social worker recruitment", "k": 3}).json()
-    assert sum(body["facets"]["authority"].values()) == len(body["results"]) == body["total"]
+    assert sum(body["facets"]["authority"].values()) == sum(body["facets"]["doc_type"].values()) == body["total"]
+    assert len(body["results"]) == min(3, body["total"])
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_search_pages_through_every_match_once(client, sort):
+    first = client.get("/search", params={"q": "social worker recruitment", "k": 4, "sort": sort}).json()
+    assert first["total"] > 8 and first["next_offset"] == 4
+    seen, offset = [], 0
+    while offset is not None:
+        page = client.get("/search", params={"q": "social worker recruitment", "k": 4, "sort": sort, "offset": offset}).json()
+        assert page["total"] == first["total"] and page["offset"] == offset
+        seen += [(p["document_id"], p["start"]) for p in page["results"]]
+        offset = page["next_offset"]
+    assert len(seen) == len(set(seen)) == first["total"]
+    if sort == "date":
+        dates = [p["date"] or "" for p in client.get("/search", params={"q": "social worker recruitment", "k": 100, "sort": sort}).json()["results"]]
+        assert dates == sorted(dates, reverse=True)
+    beyond = client.get("/search", params={"q": "social worker recruitment", "offset": first["total"]}).json()
+    assert beyond["results"] == [] and beyond["next_offset"] is None and beyond["message"]
 
 
 def test_citations_say_where_each_quote_comes_from(client):
