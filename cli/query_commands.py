@@ -206,7 +206,7 @@ def register(commands) -> None:
 
     commitments = commands.add_parser("commitments", help="the commitments register with follow-up status")
     commitments.add_argument("--who", help="part of a name or role, e.g. Director")
-    commitments.add_argument("--status", choices=["evidenced", "overdue", "open"])
+    commitments.add_argument("--status", choices=["evidenced", "overdue", "open", "no_later_papers"])
     commitments.add_argument("--as-of", type=date.fromisoformat, help="judge deadlines as of this date (default today)")
     _add_filters(commitments)
     commitments.set_defaults(handler=cmd_commitments)

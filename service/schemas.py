@@ -150,7 +150,10 @@ class CommitmentItem(BaseModel):
     what: str = Field(description="The commitment, verbatim")
     due_text: str | None = Field(description="How the minutes put the deadline ('next meeting', 'once known', 'December 2015')")
     due_date: str | None = Field(description="The latest date the deadline implies, when it implies one")
-    status: Literal["evidenced", "overdue", "open"]
+    status: Literal["evidenced", "overdue", "open", "no_later_papers"] = Field(
+        description="evidenced: a later passage reports back; overdue: the deadline passed and the later papers held say nothing; "
+        "no_later_papers: the deadline passed but no later papers of that authority are held; open: not yet due"
+    )
     later_documents_searched: int = Field(description="Later documents of the same authority that were searched for a follow-up")
     citation: Citation = Field(description="Where the commitment was made")
     evidence: Citation | None = Field(default=None, description="A later passage reporting back on it, if one was found")

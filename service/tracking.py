@@ -107,7 +107,9 @@ class ScrutinyTracker:
         if evidence is not None:
             status = "evidenced"
         elif due is not None and due < as_of:
-            status = "overdue"
+            # Overdue only if later papers were there to report back in: with none held, the
+            # register cannot tell a broken promise from a gap in the collection.
+            status = "overdue" if searched else "no_later_papers"
         else:
             status = "open"
         return CommitmentItem(

@@ -19,7 +19,7 @@ def list_commitments(
     who: Annotated[str | None, Query(max_length=100, description="Part of the name or role, e.g. 'Director'")] = None,
     since: date | None = None,
     until: date | None = None,
-    status: Literal["evidenced", "overdue", "open"] | None = None,
+    status: Literal["evidenced", "overdue", "open", "no_later_papers"] | None = None,
     as_of: date | None = Query(default=None, description="Date against which deadlines are judged (default today)"),
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> CommitmentList:
