@@ -171,9 +171,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from indexes import IndexError_
     from service.app import create_app
+    from service.middleware import uvicorn_log_config
 
     try:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        # uvicorn's access log prints query strings (questions, maybe keys): ours prints the path only.
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", access_log=False, log_config=uvicorn_log_config())
     except IndexError_ as e:
         print(f"scrutiny: {e}", file=sys.stderr)
         return EXIT_INDEX

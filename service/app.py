@@ -12,11 +12,13 @@ from service.auth import KeyStore, RateLimiter, check_bind
 from service.engine import QueryEngine
 from service.originals import Grants
 from service.errors import install_error_handlers
+from service.middleware import AccessLogMiddleware, BodyLimitMiddleware, SecurityHeadersMiddleware, TrustedHostMiddleware
 from service.routes import ask, authorities, commitments, compare, documents, health, search, whoami
 from service.settings import ServiceSettings, get_settings
 
 
 STATIC = Path(__file__).parent / "static"
+VENDOR = STATIC / "vendor"
 
 
 def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine | None = None) -> FastAPI:
@@ -53,8 +55,18 @@ def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine |
         summary="Search and cited answers over council minutes, Ofsted reports and local news.",
         version="0.1.0",
         lifespan=lifespan,
+        # /docs and /redoc are served below from vendored files: FastAPI's own load from a CDN
+        # (blank offline) and carry an inline script the Content-Security-Policy refuses.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
+    # Last added runs first: the access log and the security headers see every response,
+    # including a refused Host or an oversized body.
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts())
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(AccessLogMiddleware)
     for module in (search, ask, compare, commitments, authorities, documents, health, whoami):
         app.include_router(module.router)
     # The page for members: static files only, no build step, nothing fetched from elsewhere.
@@ -63,5 +75,13 @@ def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine |
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
         return FileResponse(STATIC / "index.html")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> FileResponse:
+        return FileResponse(VENDOR / "docs.html")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> FileResponse:
+        return FileResponse(VENDOR / "redoc.html")
 
     return app

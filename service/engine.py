@@ -1,6 +1,7 @@
 """The query engine: the index, the warmed pipelines, and the mapping from pipeline output to
 response models. One per process; the API, the CLI and eval all call it."""
 
+import uuid
 from collections import Counter
 from functools import lru_cache
 from typing import Literal
@@ -227,6 +228,13 @@ class QueryEngine:
         return found
 
     def documents(self, filters: Filters, limit: int = 50, offset: str | None = None) -> DocumentList:
+        if offset is not None:
+            # A page token is a document's point id (a UUID) as `next_offset` gave it; the
+            # index would fail on anything else.
+            try:
+                offset = str(uuid.UUID(offset))
+            except ValueError:
+                raise InvalidRequestError("offset: not a page token; pass the next_offset of the previous page") from None
         records, next_offset = self.index.list_documents(self.resolve_filters(filters), limit, offset)
         summaries = [
             DocumentSummary(**{k: r.get(k) for k in DocumentSummary.model_fields} | {"sources": [shown_source(s) for s in r.get("sources") or []]})

@@ -1,10 +1,20 @@
 """The service's domain errors and their one mapping to HTTP responses."""
 
+import logging
+from http import HTTPStatus
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from indexes import DocumentNotFoundError, IndexBackendError
+from service.middleware import security_headers
+
+logger = logging.getLogger(__name__)
+
+# Codes for the HTTP errors Starlette raises itself (unknown route, wrong method, body cap).
+HTTP_ERROR_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
 
 
 class ServiceError(Exception):
@@ -56,3 +66,20 @@ def install_error_handlers(app: FastAPI) -> None:
             f"{'.'.join(str(part) for part in issue['loc'] if part not in ('body', 'query'))}: {issue['msg']}" for issue in error.errors()
         )
         return JSONResponse(status_code=422, content=_body("invalid_request", problems))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, error: HTTPException):
+        code = HTTP_ERROR_CODES.get(error.status_code, HTTPStatus(error.status_code).phrase.lower().replace(" ", "_"))
+        message = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+        return JSONResponse(status_code=error.status_code, content=_body(code, message), headers=getattr(error, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, error: Exception):
+        # The last resort: a bug, not bad input. The traceback goes to the log, never the body.
+        # Starlette renders this outside the middleware stack, so the security headers are added here.
+        logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+        return JSONResponse(
+            status_code=500,
+            content=_body("internal_error", "the service failed to answer this request; the error is in its log"),
+            headers=security_headers(request.url.path),
+        )

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from councils.access import Role
 from service.auth import shown_source
@@ -17,6 +17,12 @@ class Filters(BaseModel):
     body: list[str] = Field(default_factory=list, description="Committee or publisher, e.g. 'Cabinet'", max_length=20)
     since: date | None = Field(default=None, description="Earliest document date (inclusive)")
     until: date | None = Field(default=None, description="Latest document date (inclusive)")
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _distinct_types(cls, value):
+        # `type=minutes&type=minutes…` means minutes: repeats are not more types.
+        return list(dict.fromkeys(value)) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
 
 
 class SourceFields(BaseModel):

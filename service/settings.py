@@ -2,10 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from councils.access import Role
 from indexes import IndexSettings
@@ -46,6 +46,25 @@ class ServiceSettings(BaseSettings):
     # Requests per key: a burst, refilled at this rate (429 with Retry-After beyond it).
     rate_limit_per_minute: int = Field(default=120, ge=1)
     rate_limit_burst: int = Field(default=30, ge=1)
+
+    # -- HTTP hardening (service/middleware.py) --
+    # Host names the service answers for, comma-separated ("name", "*.example.org", "*"); a
+    # request naming another gets 400. Empty: the loopback names plus `host` unless it is a
+    # wildcard bind (0.0.0.0, ::), so a deployment behind a proxy must list its public name.
+    trusted_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Largest request body (413 beyond): /ask and /compare bodies are a question and filters.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
+    @field_validator("trusted_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    def allowed_hosts(self) -> list[str]:
+        if self.trusted_hosts:
+            return list(self.trusted_hosts)
+        loopback = ["127.0.0.1", "localhost", "::1"]
+        return loopback if self.host in ("0.0.0.0", "::", "", *loopback) else [*loopback, self.host]
 
 
 @lru_cache(maxsize=1)

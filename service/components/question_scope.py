@@ -38,7 +38,18 @@ def _month_end(year: int, month: int) -> date:
 def _add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year = day.year + month // 12
+    if year > date.max.year:
+        return date.max
     return _month_end(year, month % 12 + 1)
+
+
+def _period(year: int, month: int | None = None) -> tuple[date, date] | None:
+    """The month or year named, or None when no calendar holds it ("May 0000")."""
+    if not date.min.year <= year <= date.max.year:
+        return None
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    return date(year, month, 1), _month_end(year, month)
 
 
 def read_scope(question: str) -> Scope:
@@ -47,20 +58,18 @@ def read_scope(question: str) -> Scope:
     authorities = tuple(authority_registry().named_in(question))
     published = _PUBLISHED_MONTH.search(question)
     if published:
-        month, year = MONTHS[published.group(1).lower()], int(published.group(2))
-        period = (date(year, month, 1), _month_end(year, month))
-        return Scope(authorities, *period, published=True, period=period)
+        period = _period(int(published.group(2)), MONTHS[published.group(1).lower()])
+        return Scope(authorities, *period, published=True, period=period) if period else Scope(authorities)
     if not _ABOUT_INSPECTION.search(question):
         return Scope(authorities)
     month_year = _MONTH_YEAR.search(question)
     if month_year:
-        month, year = MONTHS[month_year.group(1).lower()], int(month_year.group(2))
-        period = (date(year, month, 1), _month_end(year, month))
+        period = _period(int(month_year.group(2)), MONTHS[month_year.group(1).lower()])
     else:
         years = _YEAR.findall(question)
-        if len(years) != 1:
-            return Scope(authorities)
-        period = (date(int(years[0]), 1, 1), date(int(years[0]), 12, 31))
+        period = _period(int(years[0])) if len(years) == 1 else None
+    if period is None:
+        return Scope(authorities)
     return Scope(authorities, period[0], _add_months(period[1], _FOLLOWING_MONTHS), period=period)
 
 

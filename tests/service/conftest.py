@@ -1,7 +1,12 @@
+import os
 import shutil
 
 import pytest
 from fastapi.testclient import TestClient
+
+# TestClient sends `Host: testserver`; the service answers only the names it trusts
+# (SCRUTINY_TRUSTED_HOSTS, loopback by default), so the tests name it too.
+os.environ.setdefault("SCRUTINY_TRUSTED_HOSTS", "testserver,127.0.0.1,localhost,::1")
 
 
 @pytest.fixture(scope="session")
