@@ -1,5 +1,6 @@
 """The members' page in a real browser (Debian's Chromium, driven by Playwright) against the real
-app served over HTTP on a small index. Screenshots of each view go to var/screenshots/."""
+app served over HTTP on a small index, under the service's Content-Security-Policy (any violation
+fails the test). Screenshots of each view go to var/screenshots/."""
 
 import shutil
 import socket
@@ -17,12 +18,61 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = PROJECT / "var" / "screenshots"
 # Flags for a headless root run on a machine with no network beyond loopback.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# The policy the service sends (service/middleware.py): no inline script or style, nothing from
+# elsewhere. The page is tested under it even where the app in hand does not send it yet.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'; object-src 'none'"
+)
+# Reports every CSP violation to the test (a binding survives navigations; page globals do not).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def with_csp(app):
+    """`app` with the Content-Security-Policy header added to responses that lack one."""
+    header = (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
+
+    async def wrapped(scope, receive, send):
+        async def send_with_policy(message):
+            if message["type"] == "http.response.start" and not any(name.lower() == header[0] for name, _ in message.get("headers", [])):
+                message["headers"] = [*message.get("headers", []), header]
+            await send(message)
+
+        await app(scope, receive, send_with_policy if scope["type"] == "http" else send)
+
+    return wrapped
+
+
+def serve(app, port: int):
+    """Serve `app` on 127.0.0.1:`port` in a thread, under the CSP; yields the base URL."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(with_csp(app), host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def live_url(sample_index_path, tmp_path_factory):
-    import uvicorn
-
     from indexes import IndexSettings
     from service.app import create_app
     from service.settings import ServiceSettings
@@ -30,18 +80,9 @@ def live_url(sample_index_path, tmp_path_factory):
     index = tmp_path_factory.mktemp("page") / "index"
     shutil.copytree(sample_index_path, index)
     (index / ".lock").unlink(missing_ok=True)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(ServiceSettings(index=IndexSettings(index_path=index), port=port)), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    port = free_port()
+    # No keys (tests/conftest.py points SCRUTINY_KEYS_FILE at an empty file): an open service.
+    yield from serve(create_app(ServiceSettings(index=IndexSettings(index_path=index), port=port)), port)
 
 
 @pytest.fixture(scope="module")
@@ -56,21 +97,59 @@ def browser():
         launched.close()
 
 
+def watched_context(browser, **options):
+    """A browser context whose pages report CSP violations into the returned list."""
+    context = browser.new_context(**options)
+    violations: list[str] = []
+    context.expose_function("__reportCspViolation", lambda report: violations.append(report))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    return context, violations
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context, violations = watched_context(browser, viewport={"width": 1280, "height": 900})
     opened = context.new_page()
-    requests = []
+    requests, errors = [], []
     opened.on("request", lambda request: requests.append(request.url))
+    opened.on("pageerror", lambda error: errors.append(str(error)))
     yield opened
     # Works with no external network: every request the page made stayed on this machine.
     assert all(url.startswith("http://127.0.0.1") for url in requests), [u for u in requests if not u.startswith("http://127.0.0.1")]
+    assert violations == [], violations
+    assert errors == [], errors
     context.close()
 
 
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_page_is_served_under_the_content_security_policy(page, live_url):
+    response = page.goto(f"{live_url}/#/ask")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    page.wait_for_selector("#ask-question")
+    # An open service (no keys) says so, and offers no sign-in.
+    assert page.inner_text("#session") == "Open access (this computer only)"
+    assert page.locator("#signin-form").count() == 0
+
+
+def test_an_inline_script_would_be_reported_as_a_violation(browser, live_url):
+    """The violation check above is live: a page that breaks the policy is caught."""
+    context, violations = watched_context(browser)
+    opened = context.new_page()
+    opened.goto(f"{live_url}/#/ask")
+    opened.wait_for_selector("#ask-question")
+    opened.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1'; document.body.append(s); }")
+    opened.wait_for_function("() => true")
+    assert opened.evaluate("() => window.__inline") is None
+    deadline = time.monotonic() + 5
+    while not violations and time.monotonic() < deadline:
+        opened.wait_for_timeout(50)
+    assert violations and violations[0].startswith("script-src")
+    context.close()
 
 
 def test_ask_the_nfa_question_and_follow_the_citation_to_the_highlighted_passage(page, live_url):
@@ -90,6 +169,9 @@ def test_ask_the_nfa_question_and_follow_the_citation_to_the_highlighted_passage
     in_view = page.evaluate("() => { const r = document.getElementById('highlight').getBoundingClientRect(); const box = document.getElementById('document-text').getBoundingClientRect(); return r.top >= box.top && r.top < box.bottom; }")
     assert in_view
     shot(page, "document")
+    page.click("#back")  # a button, not a javascript: link (the policy forbids those)
+    page.wait_for_url("**/#/ask")
+    page.wait_for_selector("#ask-question")
 
 
 def test_not_found_is_said_plainly_with_the_closest_passages(page, live_url):
