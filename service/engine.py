@@ -21,6 +21,7 @@ from service.schemas import (
     AskRequest,
     AskResponse,
     Citation,
+    Coverage,
     DocumentDetail,
     DocumentList,
     DocumentSummary,
@@ -241,6 +242,21 @@ class QueryEngine:
             for r in records
         ]
         return DocumentList(documents=summaries, next_offset=next_offset)
+
+    def coverage(self) -> Coverage:
+        """Counts, types and date range of the documents the reader may see."""
+        records = list(self.index.iter_documents(fields=["doc_type", "authority", "date", "indexed_at"]))
+        dates = sorted(r["date"] for r in records if r.get("date"))
+        written = [r["indexed_at"] for r in records if r.get("indexed_at")]
+        return Coverage(
+            documents=len(records),
+            authorities=len({r["authority"] for r in records if r.get("authority")}),
+            by_type=dict(Counter(r.get("doc_type") or "unknown" for r in records).most_common()),
+            earliest=dates[0] if dates else None,
+            latest=dates[-1] if dates else None,
+            undated=len(records) - len(dates),
+            last_ingest=max(written) if written else None,
+        )
 
     def health(self) -> Health:
         settings = self.index.settings

@@ -135,6 +135,18 @@ class Health(BaseModel):
     schema_version: int
 
 
+class Coverage(BaseModel):
+    """What the index holds for this reader, so a "not found" can be read for what it means."""
+
+    documents: int
+    authorities: int = Field(description="Authorities with at least one document")
+    by_type: dict[str, int] = Field(description="Documents per type")
+    earliest: str | None = Field(description="Date of the earliest dated document (YYYY-MM-DD)")
+    latest: str | None = Field(description="Date of the latest dated document (YYYY-MM-DD)")
+    undated: int = Field(description="Documents without a date")
+    last_ingest: str | None = Field(description="When a document was last written to the index (UTC, ISO 8601), if recorded")
+
+
 class WhoAmI(BaseModel):
     name: str = Field(description="The key's name, or 'open access'")
     role: Role

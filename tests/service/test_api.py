@@ -206,3 +206,13 @@ def test_a_plausible_question_with_the_wrong_year_is_declined(client):
     # Right authority and topic, but no 2030 papers are held.
     body = client.post("/ask", json={"question": "How many children were in care in Medway in 2030?"}).json()
     assert body["abstained"] is True and body["answer"] is None
+
+
+def test_coverage_says_what_the_index_holds(client):
+    body = client.get("/coverage").json()
+    documents = client.get("/documents", params={"limit": 500}).json()["documents"]
+    assert body["documents"] == len(documents) == sum(body["by_type"].values())
+    assert body["by_type"]["ofsted_report"] == sum(d["doc_type"] == "ofsted_report" for d in documents)
+    assert body["authorities"] == len({d["authority"] for d in documents if d["authority"]})
+    dated = sorted(d["date"] for d in documents if d["date"])
+    assert (body["earliest"], body["latest"], body["undated"]) == (dated[0], dated[-1], len(documents) - len(dated))
