@@ -13,7 +13,7 @@ from service.engine import QueryEngine
 from service.originals import Grants
 from service.errors import install_error_handlers
 from service.middleware import AccessLogMiddleware, BodyLimitMiddleware, SecurityHeadersMiddleware, TrustedHostMiddleware
-from service.routes import ask, authorities, commitments, compare, documents, health, search, whoami
+from service.routes import ask, authorities, commitments, compare, coverage, documents, health, search, whoami
 from service.settings import ServiceSettings, get_settings
 
 
@@ -67,7 +67,7 @@ def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine |
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts())
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(AccessLogMiddleware)
-    for module in (search, ask, compare, commitments, authorities, documents, health, whoami):
+    for module in (search, ask, compare, commitments, authorities, documents, coverage, health, whoami):
         app.include_router(module.router)
     # The page for members: static files only, no build step, nothing fetched from elsewhere.
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
