@@ -216,3 +216,38 @@ def test_coverage_says_what_the_index_holds(client):
     assert body["authorities"] == len({d["authority"] for d in documents if d["authority"]})
     dated = sorted(d["date"] for d in documents if d["date"])
     assert (body["earliest"], body["latest"], body["undated"]) == (dated[0], dated[-1], len(documents) - len(dated))
+
+
+def test_search_results_download_as_csv(client):
+    import csv
+    import io
+
+    params = {"q": "social worker recruitment", "k": 5}
+    body = client.get("/search", params=params).json()
+    response = client.get("/search", params={**params, "format": "csv"})
+    assert response.headers["content-type"].startswith("text/csv") and "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert [r["quote"] for r in rows] == [p["quote"] for p in body["results"]]
+    assert all(r["link"].endswith(f"/documents/{p['document_id']}?start={p['start']}&end={p['end']}") for r, p in zip(rows, body["results"]))
+
+
+def test_commitments_download_as_csv_without_formula_injection(client):
+    import csv
+    import io
+
+    register = client.get("/commitments").json()
+    response = client.get("/commitments", params={"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert len(rows) == len(register["commitments"]) > 0
+    for row, item in zip(rows, register["commitments"]):
+        assert row["status"] == item["status"] and row["commitment"].lstrip("'") == item["what"]
+        assert not row["commitment"].startswith(("=", "+", "-", "@"))
+
+
+def test_csv_cells_that_look_like_formulas_are_quoted():
+    from service.csv_export import _cell
+
+    assert _cell("=HYPERLINK(\"http://evil\")") == "'=HYPERLINK(\"http://evil\")"
+    assert _cell("-2+3") == "'-2+3"
+    assert _cell("Director undertook to report") == "Director undertook to report"
+    assert _cell(None) == "" and _cell(3) == "3"
