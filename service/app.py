@@ -12,7 +12,13 @@ from service.auth import KeyStore, RateLimiter, check_bind
 from service.engine import QueryEngine
 from service.originals import Grants
 from service.errors import install_error_handlers
-from service.middleware import AccessLogMiddleware, BodyLimitMiddleware, SecurityHeadersMiddleware, TrustedHostMiddleware
+from service.middleware import (
+    AccessLogMiddleware,
+    BodyLimitMiddleware,
+    QueryConcurrencyMiddleware,
+    SecurityHeadersMiddleware,
+    TrustedHostMiddleware,
+)
 from service.routes import ask, authorities, commitments, compare, coverage, documents, health, search, whoami
 from service.settings import ServiceSettings, get_settings
 
@@ -63,6 +69,7 @@ def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine |
     install_error_handlers(app)
     # Last added runs first: the access log and the security headers see every response,
     # including a refused Host or an oversized body.
+    app.add_middleware(QueryConcurrencyMiddleware, max_concurrent=settings.max_concurrent_queries)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts())
     app.add_middleware(SecurityHeadersMiddleware)

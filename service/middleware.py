@@ -5,6 +5,7 @@ Each is a pure ASGI middleware (no `BaseHTTPMiddleware`), so a request body is s
 them, never buffered, and static files and error responses pass through the same checks.
 """
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterable
@@ -23,14 +24,15 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'; object-src 'none'"
 )
-# Swagger UI and ReDoc (vendored under /static/vendor) still run no inline script, but both
-# inject <style> elements and ReDoc searches in a blob: worker.
-DOCS_CONTENT_SECURITY_POLICY = (
+# ReDoc (vendored under /static/vendor, started by a script file, so still no inline script)
+# styles itself with injected <style> elements and searches in a blob: worker. Swagger UI on
+# /docs needs neither and has the strict policy.
+REDOC_CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'self'; object-src 'none'"
 )
-DOCS_PATHS = frozenset({"/docs", "/redoc"})
+REDOC_PATH = "/redoc"
 
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
@@ -46,7 +48,7 @@ SECURITY_HEADERS = {
 def security_headers(path: str) -> dict[str, str]:
     """The headers every response to `path` carries (also used by the last-resort 500 handler,
     which Starlette renders outside the middleware stack)."""
-    policy = DOCS_CONTENT_SECURITY_POLICY if path in DOCS_PATHS else CONTENT_SECURITY_POLICY
+    policy = REDOC_CONTENT_SECURITY_POLICY if path == REDOC_PATH else CONTENT_SECURITY_POLICY
     return {"Content-Security-Policy": policy, **SECURITY_HEADERS}
 
 
@@ -183,6 +185,52 @@ class BodyLimitMiddleware:
         # The unread body is dropped with the connection rather than read to its end.
         response.headers["Connection"] = "close"
         await response(scope, receive, send)
+
+
+# Routes that answer without queueing behind searches: liveness and counts, the page and its
+# files, the API docs. Everything else (search, ask, compare, documents, …, and routes added
+# later) is query work.
+UNQUEUED_PATHS = frozenset({"/", "/health", "/health/live", "/whoami", "/docs", "/redoc", "/openapi.json", "/favicon.ico"})
+UNQUEUED_PREFIXES = ("/static/",)
+
+
+def is_query_work(path: str) -> bool:
+    return path not in UNQUEUED_PATHS and not path.startswith(UNQUEUED_PREFIXES)
+
+
+class QueryConcurrencyMiddleware:
+    """Lets at most `max_concurrent` requests do query work at once; the rest wait their turn
+    here, on the event loop, holding no worker thread.
+
+    Why: query handlers are sync and run in the thread pool (40 threads). On a small machine 40
+    pipelines at once each get a sliver of the CPU, so every request slows down, throughput
+    falls, the pool is full, and the Python threads crowd the event loop, delaying even
+    `/health/live`. Queued here instead, requests finish in arrival order at the rate the CPU
+    allows and the pool always has threads for `/health`.
+
+    Usage:
+        app.add_middleware(QueryConcurrencyMiddleware, max_concurrent=2)
+    """
+
+    def __init__(self, app: ASGIApp, max_concurrent: int):
+        self.app = app
+        self.max_concurrent = max_concurrent
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._semaphore: asyncio.Semaphore | None = None
+
+    def _slots(self) -> asyncio.Semaphore:
+        # One semaphore per event loop: a test client may run the same app on a new loop.
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._loop, self._semaphore = loop, asyncio.Semaphore(self.max_concurrent)
+        return self._semaphore
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_query_work(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        async with self._slots():
+            await self.app(scope, receive, send)
 
 
 class AccessLogMiddleware:

@@ -1,5 +1,6 @@
 """Settings of the query service (environment prefix `SCRUTINY_`), composed with the index's."""
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -54,6 +55,8 @@ class ServiceSettings(BaseSettings):
     trusted_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Largest request body (413 beyond): /ask and /compare bodies are a question and filters.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Requests doing query work at once (more wait their turn); default: one per CPU core.
+    max_concurrent_queries: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
 
     @field_validator("trusted_hosts", mode="before")
     @classmethod
