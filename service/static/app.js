@@ -9,7 +9,7 @@
 const main = () => document.getElementById("main");
 const TYPES = [["minutes", "Minutes"], ["ofsted_report", "Ofsted reports"], ["news", "News"], ["report", "Reports"]];
 const GRADE_LEVEL = { "inadequate": 1, "requires improvement": 2, "good": 3, "outstanding": 4 };
-const STATUSES = new Set(["evidenced", "overdue", "open"]);
+const STATUSES = new Set(["evidenced", "overdue", "open", "no_later_papers"]);
 // The key lives in sessionStorage, not localStorage: it is dropped when the tab or browser is
 // closed, so a key typed on a shared or borrowed computer (a council library, a family laptop)
 // is not left on disk for the next person, and it is not shared with other tabs. (No storage
@@ -403,7 +403,7 @@ async function viewCommitments() {
     <p>Undertakings recorded in minutes, and whether a later document of the same authority reports back on them.</p>
     <form class="query" id="commitments-form"><div class="row">
       <label for="commitments-authority">Authority <select id="commitments-authority"><option value="">Any</option>${names.map((a) => `<option>${escapeHtml(a.name)}</option>`).join("")}</select></label>
-      <label for="commitments-status">Status <select id="commitments-status"><option value="">Any</option><option value="evidenced">Evidenced</option><option value="overdue">Overdue</option><option value="open">Open</option></select></label>
+      <label for="commitments-status">Status <select id="commitments-status"><option value="">Any</option><option value="evidenced">Evidenced</option><option value="overdue">Overdue</option><option value="open">Open</option><option value="no_later_papers">No later papers held</option></select></label>
       <label for="commitments-who">Who <input id="commitments-who" placeholder="Director"></label>
       <button type="submit">Show</button></div>
     </form>
@@ -426,7 +426,7 @@ async function viewCommitments() {
           <td data-label="Who">${escapeHtml(c.who || "not stated")}</td>
           <td data-label="Commitment">${escapeHtml(c.what)}<br>${documentLink(c.citation, "read in the minutes")}</td>
           <td data-label="Due">${escapeHtml(c.due_text || "not stated")}${c.due_date ? `<br><span class="meta">by ${escapeHtml(c.due_date)}</span>` : ""}</td>
-          <td data-label="Status"><span class="status ${STATUSES.has(c.status) ? c.status : ""}">${escapeHtml(c.status)}</span></td>
+          <td data-label="Status"><span class="status ${STATUSES.has(c.status) ? c.status : ""}">${escapeHtml(String(c.status).replace(/_/g, " "))}</span></td>
           <td data-label="Follow-up">${c.evidence ? `${escapeHtml(String(c.evidence.quote).slice(0, 200))}… ${documentLink(c.evidence, "read the follow-up")}` : `<span class="meta">none found in ${escapeHtml(c.later_documents_searched)} later documents</span>`}</td>
         </tr>`).join("")}</tbody></table>`;
       announce(`${body.total} commitments`);

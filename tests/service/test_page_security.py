@@ -239,6 +239,20 @@ def test_hostile_ofsted_dates_and_grades_are_text_in_the_chart_and_table(watched
     shot(watched, "hostile-authority")
 
 
+def test_the_original_paper_opens_from_the_document_view_with_a_signed_link(watched, live_url, officer_key):
+    """A browser following a link cannot send the key header: the page links the service's
+    signed link to the paper, which opens without one."""
+    sign_in(watched, live_url, officer_key)
+    watched.goto(f"{live_url}/#/search?q=closing+cases+with+no+further+action")
+    watched.locator("ol.results li a", has_text="Read in the document").first.click()
+    watched.wait_for_selector("#original-link")
+    href = watched.get_attribute("#original-link", "href")
+    assert href.startswith(f"{live_url}/documents/") and "/original?grant=" in href
+    assert watched.get_attribute("#original-link", "rel") == "noopener noreferrer"
+    assert watched.request.get(href, max_redirects=0).status in (200, 307)
+    assert_nothing_ran(watched)
+
+
 def test_ask_cites_hostile_passages_as_text(watched, live_url, officer_key):
     sign_in(watched, live_url, officer_key)
     watched.goto(f"{live_url}/#/ask")
