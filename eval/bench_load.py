@@ -30,7 +30,7 @@ HEALTH_INTERVAL_SECONDS = 0.25
 # A request slower than this counts as an error (a client would have given up).
 REQUEST_TIMEOUT_SECONDS = 120.0
 QUESTIONS = Path(__file__).parent / "data" / "questions.jsonl"
-GOALS = {"errors": 0, "health_live_p95_ms_at_64": 100}
+GOALS = {"errors": 0, "health_p95_ms_at_64": 100}
 
 
 def load_questions(path: Path = QUESTIONS) -> list[str]:
@@ -71,11 +71,12 @@ def wait_until_live(url: str, process: subprocess.Popen, log_path: Path, timeout
 
 async def _client(http: httpx.AsyncClient, number: int, questions: list[str], stop_at: float, results: dict) -> None:
     """One user: alternately searches and asks, each time a different question."""
-    turn = number
+    sent = 0
     while time.perf_counter() < stop_at:
-        question = questions[(turn * 7919) % len(questions)]
-        route = "search" if turn % 2 == 0 else "ask"
-        turn += len(questions) // 3 + 1
+        # Clients start at different questions (7919 is prime, so the order is a permutation).
+        question = questions[((number * 97 + sent) * 7919) % len(questions)]
+        route = "search" if (number + sent) % 2 == 0 else "ask"
+        sent += 1
         started = time.perf_counter()
         try:
             if route == "search":
@@ -114,6 +115,8 @@ async def run_level(url: str, clients: int, seconds: float, questions: list[str]
     results: dict = {"search": [], "ask": [], "errors": Counter()}
     health: dict = {"health_live": [], "health": [], "errors": Counter()}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # The machine may be shared: what else was running shows in the load average.
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     stop_at = started + seconds
     async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT_SECONDS, limits=limits) as http:
@@ -138,6 +141,7 @@ async def run_level(url: str, clients: int, seconds: float, questions: list[str]
         "health_live": percentiles(health["health_live"]) if health["health_live"] else None,
         "health": percentiles(health["health"]) if health["health"] else None,
         "health_errors": dict(health["errors"]),
+        "load_average_1m_before": round(load_before, 2),
     }
 
 
@@ -167,7 +171,9 @@ def bench_load(index_path: Path | None = None, levels: tuple[int, ...] = LEVELS,
     report["goals"] = GOALS
     report["met"] = {
         "errors": all(level["errors"] == 0 and not level["health_errors"] for level in report["levels"]),
-        "health_live_p95_ms_at_64": bool(at_most["health_live"]) and at_most["health_live"]["p95_ms"] < GOALS["health_live_p95_ms_at_64"],
+        "health_p95_ms_at_64": all(
+            bool(at_most[name]) and at_most[name]["p95_ms"] < GOALS["health_p95_ms_at_64"] for name in ("health_live", "health")
+        ),
     }
     return report
 
