@@ -49,9 +49,10 @@ class ServiceSettings(BaseSettings):
     rate_limit_burst: int = Field(default=30, ge=1)
 
     # -- HTTP hardening (service/middleware.py) --
-    # Host names the service answers for, comma-separated ("name", "*.example.org", "*"); a
-    # request naming another gets 400. Empty: the loopback names plus `host` unless it is a
-    # wildcard bind (0.0.0.0, ::), so a deployment behind a proxy must list its public name.
+    # Host names the service answers for besides the loopback names (127.0.0.1, localhost, ::1,
+    # always answered: local clients and the container's health check) and `host` when it names
+    # one address; comma-separated ("name", "*.example.org", "*"). Any other Host gets 400, so
+    # behind a proxy list the public name.
     trusted_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Largest request body (413 beyond): /ask and /compare bodies are a question and filters.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
@@ -64,10 +65,9 @@ class ServiceSettings(BaseSettings):
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
     def allowed_hosts(self) -> list[str]:
-        if self.trusted_hosts:
-            return list(self.trusted_hosts)
         loopback = ["127.0.0.1", "localhost", "::1"]
-        return loopback if self.host in ("0.0.0.0", "::", "", *loopback) else [*loopback, self.host]
+        bound = [] if self.host in ("0.0.0.0", "::", "", *loopback) else [self.host]
+        return list(dict.fromkeys([*loopback, *bound, *self.trusted_hosts]))
 
 
 @lru_cache(maxsize=1)
