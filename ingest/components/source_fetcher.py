@@ -1,5 +1,6 @@
 import hashlib
 import logging
+import os
 from pathlib import Path
 
 import httpx
@@ -20,31 +21,55 @@ class SourceFetcher:
         fetcher.run(sources=["minutes.pdf"], sidecars={})
     """
 
-    def __init__(self, timeout: float = 20.0, user_agent: str = "scrutiny/0.1 (+council scrutiny search)"):
+    def __init__(
+        self,
+        timeout: float = 20.0,
+        user_agent: str = "scrutiny/0.1 (+council scrutiny search)",
+        max_bytes: int = MAX_SOURCE_BYTES,
+    ):
         """
         :param timeout: Seconds to wait for a URL before reporting it as unreadable.
         :param user_agent: The User-Agent header sent with downloads.
-        :raises ValueError: if `timeout` is not positive.
+        :param max_bytes: Largest file or download read (`IngestLimits.max_file_bytes`).
+        :raises ValueError: if `timeout` or `max_bytes` is not positive.
         """
         if timeout <= 0:
             raise ValueError(f"timeout must be positive, got {timeout}")
+        if max_bytes <= 0:
+            raise ValueError(f"max_bytes must be positive, got {max_bytes}")
         self.timeout = timeout
         self.user_agent = user_agent
+        self.max_bytes = max_bytes
+
+    def _over(self, size: int) -> OSError:
+        return OSError(f"over the {self.max_bytes}-byte file size limit ({size} bytes)")
 
     def _fetch(self, source: str) -> tuple[bytes, dict]:
         if source.startswith(("http://", "https://")):
             try:
-                response = httpx.get(source, timeout=self.timeout, follow_redirects=True, headers={"User-Agent": self.user_agent})
+                # Streamed, so a download is stopped at the limit rather than held whole.
+                with httpx.stream("GET", source, timeout=self.timeout, follow_redirects=True, headers={"User-Agent": self.user_agent}) as response:
+                    if response.status_code >= 400:
+                        raise OSError(f"unreadable URL: HTTP {response.status_code}")
+                    body = bytearray()
+                    for part in response.iter_bytes():
+                        body += part
+                        if len(body) > self.max_bytes:
+                            raise self._over(len(body))
             except httpx.HTTPError as e:
                 raise OSError(f"unreadable URL: {e.__class__.__name__}: {e}") from e
-            if response.status_code >= 400:
-                raise OSError(f"unreadable URL: HTTP {response.status_code}")
-            return response.content, {"url": source, "mime_type": response.headers.get("content-type", "").split(";")[0]}
+            return bytes(body), {"url": source, "mime_type": response.headers.get("content-type", "").split(";")[0]}
         path = Path(source)
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise OSError(f"file is {size} bytes, over the {MAX_SOURCE_BYTES}-byte limit")
-        return path.read_bytes(), {"file_name": path.name}
+        # Sources are resolved paths: a link in their place now was put there since (O_NOFOLLOW).
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > self.max_bytes:
+                raise self._over(size)
+            data = handle.read(self.max_bytes + 1)
+        if len(data) > self.max_bytes:
+            raise self._over(len(data))
+        return data, {"file_name": path.name}
 
     @component.output_types(streams=list[ByteStream], failed=list[dict])
     def run(self, sources: list[str], sidecars: dict[str, dict] | None = None):

@@ -52,8 +52,14 @@ def _moderngov_text(tree) -> tuple[str, str | None]:
     return "\n\n".join(blocks), title
 
 
-def extract_html(data: bytes) -> HtmlExtraction:
-    raw = decode(data)
+def extract_html(data: bytes, max_chars: int | None = None) -> HtmlExtraction:
+    """The page's text and what it says of itself.
+
+    :raises ExtractionError: not text, unreadable, or without text.
+    :raises LimitExceededError: the decoded page is over `max_chars` characters (checked
+        before parsing: trafilatura spends minutes on a 20 MB page).
+    """
+    raw = decode(data, max_chars)
     try:
         tree = lxml.html.fromstring(raw)
     except (lxml.etree.ParserError, ValueError) as e:
