@@ -43,7 +43,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.delete:
             summary = delete_sources(args.sources, index)
         else:
-            summary = run_ingest(args.sources, index, show_progress=not args.json and sys.stderr.isatty(), pdf_backend=args.pdf_backend)
+            summary = run_ingest(
+                args.sources, index, show_progress=not args.json and sys.stderr.isatty(), pdf_backend=args.pdf_backend, access=args.access
+            )
     finally:
         index.close()
     if args.json:
@@ -62,12 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     commands = parser.add_subparsers(dest="command", required=True)
 
+    from councils.access import ACCESS_LEVELS
+
     ingest = commands.add_parser("ingest", help="index files, folders and URLs (or --delete them)")
     ingest.add_argument("sources", nargs="+", help="files, folders (recursive) or http(s) URLs")
     ingest.add_argument("--index", help="embedded index folder (default: var/index in the project, or SCRUTINY_INDEX_PATH)")
     ingest.add_argument("--delete", action="store_true", help="remove these sources from the index instead")
     ingest.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     ingest.add_argument("--pdf-backend", choices=["pdfium", "pypdf"], default="pdfium", help="PDF text extractor (default: pdfium, ~18x faster)")
+    ingest.add_argument(
+        "--access",
+        choices=ACCESS_LEVELS,
+        help="access level of every source of this run, over sidecars, folder rules (.scrutiny-access) and exemption markings",
+    )
     ingest.set_defaults(handler=cmd_ingest)
 
     for register in _optional_commands():
@@ -77,8 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _optional_commands():
     """Sub-commands provided by the service and eval packages."""
-    from cli import keys_commands, query_commands
+    from cli import index_commands, keys_commands, query_commands
 
+    yield index_commands.register
     yield query_commands.register
     yield keys_commands.register
     try:

@@ -5,13 +5,14 @@ import json
 import logging
 import os
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from indexes.backends.base import Backend, HybridQuery, Mode, PointData
 from indexes.errors import DocumentNotFoundError, IndexLockedError, IndexSchemaError
 from indexes.filters import SearchFilter
+from councils.access import check_level
 from indexes.scope import ScopeMissingError, current_levels, is_unrestricted
 from indexes.schema import (
     SCHEMA_VERSION,
@@ -169,19 +170,28 @@ class ScrutinyIndex:
 
     def put_document(self, document: DocumentRecord, chunks: list[ChunkRecord]) -> None:
         """Store a document's chunks, then its record: the record is written last, so a document
-        whose record exists is complete, and an interrupted one is redone on the next run."""
-        self.backend.upsert(
-            "chunks",
-            [
-                PointData(id=c.id, payload=c.payload(), dense=c.dense, sparse={SPARSE_VECTOR: c.sparse})
-                for c in chunks
-            ],
-        )
-        title_vector = self.sparse_encoder.embed_document(document.meta.get("title") or "")
-        self.backend.upsert(
-            "documents",
-            [PointData(id=document.id, payload=document.payload(), sparse={TITLE_SPARSE_VECTOR: title_vector})],
-        )
+        whose record exists is complete, and an interrupted one is redone on the next run.
+
+        If the write stops before the record lands (an error, Ctrl-C), the chunks just written
+        are removed again; what a killed process leaves (chunks without a record) is found and
+        removed by `integrity` / `repair`, which the next ingest runs first."""
+        try:
+            self.backend.upsert(
+                "chunks",
+                [
+                    PointData(id=c.id, payload=c.payload(), dense=c.dense, sparse={SPARSE_VECTOR: c.sparse})
+                    for c in chunks
+                ],
+            )
+            title_vector = self.sparse_encoder.embed_document(document.meta.get("title") or "")
+            self.backend.upsert(
+                "documents",
+                [PointData(id=document.id, payload=document.payload(), sparse={TITLE_SPARSE_VECTOR: title_vector})],
+            )
+        except BaseException:
+            if not self.backend.retrieve("documents", [document.id], ["document_id"]):
+                self.backend.delete("chunks", SearchFilter(document_ids=[document.document_id]))
+            raise
 
     def put_commitments(self, document_id: str, commitments: list[CommitmentRecord]) -> None:
         """Replace the commitments recorded for one document."""
@@ -345,6 +355,58 @@ class ScrutinyIndex:
                 self._lock.release()
                 self._lock = None
 
+    # -- access levels and integrity (ingest and `scrutiny index check`) ---------------------
+
+    def set_access(self, document_id: str, level: str, source: str | None = None) -> None:
+        """Give a stored document another access level: its chunks and commitments first, its
+        record last (like a write), without re-embedding anything."""
+        level = check_level(level)
+        for collection in ("chunks", "commitments"):
+            self.backend.set_payload_by_filter(collection, SearchFilter(document_ids=[document_id]), {"access": level})
+        self.set_document_fields(document_id, {"access": level, "access_source": source})
+
+    def integrity(self) -> "IndexIntegrity":
+        """What an interrupted write or delete can leave behind: chunks and commitments whose
+        document record is missing (orphans), and records whose chunk count is not `n_chunks`."""
+        documents = {
+            d["document_id"]: d.get("n_chunks")
+            for d in self._iter_all("documents", ["document_id", "n_chunks"])
+        }
+        chunk_counts = dict(self.backend.facet("chunks", "document_id", None, max(1, self.backend.count("chunks", None))))
+        commitment_counts = dict(self.backend.facet("commitments", "document_id", None, max(1, self.backend.count("commitments", None))))
+        return IndexIntegrity(
+            documents=len(documents),
+            orphan_chunks={d: n for d, n in chunk_counts.items() if d not in documents},
+            orphan_commitments={d: n for d, n in commitment_counts.items() if d not in documents},
+            incomplete_documents=sorted(
+                d for d, n in documents.items() if isinstance(n, int) and chunk_counts.get(d, 0) != n
+            ),
+        )
+
+    def repair(self, found: "IndexIntegrity | None" = None, *, incomplete: bool = True) -> "IndexIntegrity":
+        """Remove orphan chunks and commitments and (if `incomplete`) incomplete documents, so
+        that a re-run ingests them again. Returns what was found and removed."""
+        found = self.integrity() if found is None else found
+        for collection, orphans in (("chunks", found.orphan_chunks), ("commitments", found.orphan_commitments)):
+            ids = sorted(orphans)
+            for first in range(0, len(ids), REPAIR_BATCH):
+                self.backend.delete(collection, SearchFilter(document_ids=ids[first : first + REPAIR_BATCH]))
+        if incomplete:
+            for document_id in found.incomplete_documents:
+                self.delete_document(document_id)
+        self.flush()
+        return found
+
+    def _iter_all(self, collection: str, fields: list[str]):
+        """Every point's `fields` in one collection, whatever the reader's scope (integrity
+        checks must see everything)."""
+        offset = None
+        while True:
+            records, offset = self.backend.scroll(collection, None, MAX_SCROLL_PAGE, offset, fields)
+            yield from records
+            if offset is None:
+                return
+
 
 def _check_manifest(folder: Path, settings: IndexSettings) -> None:
     manifest = {
@@ -393,3 +455,30 @@ def open_index(settings: IndexSettings | None = None, *, purpose: str | None = N
         lock.release()
         raise
     return ScrutinyIndex(backend, settings, lock)
+
+
+# Document ids per delete filter when repairing: keeps each filter's MatchAny small.
+REPAIR_BATCH = 500
+
+
+@dataclass
+class IndexIntegrity:
+    """`ScrutinyIndex.integrity()`: what is wrong, by document id."""
+
+    documents: int
+    orphan_chunks: dict[str, int] = field(default_factory=dict)
+    orphan_commitments: dict[str, int] = field(default_factory=dict)
+    incomplete_documents: list[str] = field(default_factory=list)
+
+    @property
+    def is_clean(self) -> bool:
+        return not (self.orphan_chunks or self.orphan_commitments or self.incomplete_documents)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "documents": self.documents,
+            "orphan_chunks": sum(self.orphan_chunks.values()),
+            "orphan_commitments": sum(self.orphan_commitments.values()),
+            "orphan_documents": len(set(self.orphan_chunks) | set(self.orphan_commitments)),
+            "incomplete_documents": len(self.incomplete_documents),
+        }

@@ -24,11 +24,12 @@ from ingest.components.bm25_sparse_embedder import Bm25SparseEmbedder  # noqa: E
 from ingest.components.change_detector import ChangeDetector  # noqa: E402
 from ingest.components.commitment_extractor import COMMITMENTS_VERSION, CommitmentExtractor  # noqa: E402
 from ingest.components.index_writer import IndexWriter  # noqa: E402
-from ingest.components.metadata_enricher import MetadataEnricher  # noqa: E402
+from ingest.components.metadata_enricher import MetadataEnricher, classify_access  # noqa: E402
 from ingest.components.source_converter import SourceConverter  # noqa: E402
 from ingest.components.source_fetcher import SourceFetcher  # noqa: E402
 from ingest.components.structure_splitter import StructureSplitter  # noqa: E402
 from ingest.components.text_duplicate_filter import TextDuplicateFilter  # noqa: E402
+from ingest.limits import IngestLimits  # noqa: E402
 from ingest.sources import collect_sources  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -39,16 +40,24 @@ FILES_PER_BATCH = 16
 
 
 def build_indexing_pipeline(
-    index: ScrutinyIndex, *, pdf_backend: str = "pdfium", embed_batch_size: int = 32, max_words: int = MAX_WORDS
+    index: ScrutinyIndex,
+    *,
+    pdf_backend: str = "pdfium",
+    embed_batch_size: int = 32,
+    max_words: int = MAX_WORDS,
+    limits: IngestLimits | None = None,
 ) -> Pipeline:
-    """Sources -> documents -> chunks -> dense and sparse vectors -> index. Not warmed up."""
+    """Sources -> documents -> chunks -> dense and sparse vectors -> index. Not warmed up.
+
+    `limits` caps each file (`ingest.limits`); None: the defaults and the environment."""
+    limits = IngestLimits() if limits is None else limits
     pipeline = Pipeline()
-    pipeline.add_component("fetcher", SourceFetcher())
+    pipeline.add_component("fetcher", SourceFetcher(max_bytes=limits.max_file_bytes))
     pipeline.add_component("detector", ChangeDetector(index=index))
-    pipeline.add_component("converter", SourceConverter(pdf_backend=pdf_backend))
+    pipeline.add_component("converter", SourceConverter(pdf_backend=pdf_backend, limits=limits))
     pipeline.add_component("text_filter", TextDuplicateFilter(index=index))
     pipeline.add_component("enricher", MetadataEnricher())
-    pipeline.add_component("splitter", StructureSplitter(max_words=max_words))
+    pipeline.add_component("splitter", StructureSplitter(max_words=max_words, max_chunks=limits.max_chunks))
     pipeline.add_component(
         "dense",
         SentenceTransformersDocumentEmbedder(
@@ -71,10 +80,13 @@ def build_indexing_pipeline(
     pipeline.connect("detector.duplicates", "text_filter.duplicates")
     pipeline.connect("converter.documents", "text_filter.documents")
     pipeline.connect("text_filter.duplicates", "writer.duplicates")
-    # Whole documents feed both the splitter and, for their records, the writer.
+    # Unchanged files reach the writer only to take an access level given to them this run.
+    pipeline.connect("detector.unchanged", "writer.unchanged")
+    # Whole documents go to the splitter; those it splits (within the chunk limit) go on to
+    # the writer for their records.
     pipeline.connect("text_filter.documents", "enricher.documents")
     pipeline.connect("enricher.documents", "splitter.documents")
-    pipeline.connect("enricher.documents", "writer.documents")
+    pipeline.connect("splitter.documents", "writer.documents")
     # Chunks: dense vector, then BM25 vector, then storage.
     pipeline.connect("splitter.chunks", "dense.documents")
     pipeline.connect("dense.documents", "sparse.documents")
@@ -93,6 +105,10 @@ class IngestSummary:
     skipped: int = 0
     deleted: int = 0
     commitments: int = 0
+    # Stored documents whose access level this run changed (without re-embedding them).
+    relabelled: int = 0
+    # Chunks and commitments left without a document record by an earlier, killed run.
+    orphans_removed: int = 0
     seconds: float = 0.0
     chunks_per_second: float = 0.0
     interrupted: bool = False
@@ -107,6 +123,8 @@ class IngestSummary:
             + (f", {self.skipped} other files skipped" if self.skipped else "")
             + (f", {self.deleted} sources deleted" if self.deleted else "")
             + (f", {self.commitments} commitments recorded" if self.commitments else "")
+            + (f", {self.relabelled} access levels changed" if self.relabelled else "")
+            + (f", {self.orphans_removed} orphan chunks and commitments removed" if self.orphans_removed else "")
             + f" in {self.seconds:.1f} s ({self.chunks_per_second:.1f} chunks/s)"
             + (" - INTERRUPTED, run again to finish" if self.interrupted else "")
         )
@@ -120,25 +138,47 @@ def run_ingest(
     files_per_batch: int = FILES_PER_BATCH,
     pdf_backend: str = "pdfium",
     max_words: int = MAX_WORDS,
+    access: str | None = None,
+    limits: IngestLimits | None = None,
 ) -> IngestSummary:
     """Ingest files, folders and URLs into `index`, batch by batch. A KeyboardInterrupt stops
-    after flushing what was written; every stored document is complete, so a re-run finishes."""
+    after flushing what was written; every stored document is complete, so a re-run finishes.
+
+    :param access: The access level of every source of this run (`--access`); None: each
+        document's sidecar, folder rule or markings decide (`ingest.sources`).
+    :param limits: Per-file caps; None: `IngestLimits()`.
+    """
     started = time.perf_counter()
-    collected = collect_sources(arguments)
+    collected = collect_sources(arguments, access=access)
     summary = IngestSummary(failed=list(collected.failed), skipped=collected.skipped)
+    # What a killed run left (chunks written, record not): removed before anything else.
+    found = index.integrity()
+    if found.orphan_chunks or found.orphan_commitments:
+        index.repair(found, incomplete=False)
+        summary.orphans_removed = sum(found.orphan_chunks.values()) + sum(found.orphan_commitments.values())
     chunk_counts: dict[str, int] = {}
-    pipeline = build_indexing_pipeline(index, pdf_backend=pdf_backend, max_words=max_words)
+    pipeline = build_indexing_pipeline(index, pdf_backend=pdf_backend, max_words=max_words, limits=limits)
     pipeline.warm_up()
     sources = collected.sources
     bar = tqdm(total=len(sources), unit="file", disable=not show_progress, dynamic_ncols=True)
     try:
         for first in range(0, len(sources), files_per_batch):
             batch = sources[first : first + files_per_batch]
-            result = pipeline.run(
-                {"fetcher": {"sources": [s.source for s in batch], "sidecars": {s.source: s.sidecar for s in batch}}},
-                include_outputs_from={"detector", "converter", "text_filter", "writer", "fetcher"},
-            )
-            summary.failed += result["fetcher"]["failed"] + result["converter"]["failed"]
+            # Each document as its record lands: counted even if the batch stops half-way.
+            landed: list[dict] = []
+            try:
+                result = pipeline.run(
+                    {
+                        "fetcher": {"sources": [s.source for s in batch], "sidecars": {s.source: s.sidecar for s in batch}},
+                        "writer": {"on_stored": landed.append},
+                    },
+                    include_outputs_from={"detector", "converter", "text_filter", "writer", "fetcher", "splitter"},
+                )
+            finally:
+                for entry in landed:
+                    chunk_counts[entry["document_id"]] = entry["n_chunks"]
+                    summary.written += entry["n_chunks"]
+            summary.failed += result["fetcher"]["failed"] + result["converter"]["failed"] + result["splitter"]["failed"]
             for entry in result["detector"]["unchanged"]:
                 summary.unchanged += 1
                 chunk_counts[entry["document_id"]] = entry["n_chunks"]
@@ -146,9 +186,7 @@ def run_ingest(
                 summary.duplicates += 1
                 if entry["n_chunks"] is not None:
                     chunk_counts.setdefault(entry["document_id"], entry["n_chunks"])
-            for entry in result["writer"]["stored"]:
-                chunk_counts[entry["document_id"]] = entry["n_chunks"]
-            summary.written += result["writer"]["written"]
+            summary.relabelled += result["writer"]["relabelled"]
             bar.update(len(batch))
             bar.set_postfix(chunks=summary.written, failed=len(summary.failed))
     except KeyboardInterrupt:
@@ -158,8 +196,9 @@ def run_ingest(
         index.flush()
     if not summary.interrupted:
         merge_same_text_documents(index, chunk_counts)
-        summary.commitments = refresh_commitments(index)
-        refresh_ofsted_facts(index)
+        refresh_access(index, summary.failed)
+        summary.commitments = refresh_commitments(index, summary.failed)
+        refresh_ofsted_facts(index, summary.failed)
     if not summary.interrupted and summary.written:
         index.optimize()
     summary.documents = len(chunk_counts)
@@ -167,6 +206,18 @@ def run_ingest(
     summary.seconds = round(time.perf_counter() - started, 2)
     summary.chunks_per_second = round(summary.written / summary.seconds, 2) if summary.seconds else 0.0
     return summary
+
+
+# What a stored record that breaks a contract raises while it is re-read (a date that is not
+# a date, a missing field): the record is skipped and reported, the others carry on.
+BAD_RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)
+
+
+def _report_bad_record(failed: list[dict] | None, record: dict, step: str, error: Exception) -> None:
+    logger.warning("stored document {document} skipped by {step}: {error}", document=record.get("document_id"), step=step, error=error)
+    if failed is not None:
+        source = (record.get("sources") or [None])[0] or f"document {record.get('document_id')}"
+        failed.append({"source": source, "reason": f"stored document {record.get('document_id')} skipped by {step}: {error.__class__.__name__}: {error}; re-ingest or --delete it"})
 
 
 def merge_same_text_documents(index: ScrutinyIndex, chunk_counts: dict[str, int] | None = None) -> int:
@@ -197,37 +248,66 @@ def merge_same_text_documents(index: ScrutinyIndex, chunk_counts: dict[str, int]
     return merged
 
 
-def refresh_ofsted_facts(index: ScrutinyIndex) -> int:
+def refresh_access(index: ScrutinyIndex, failed: list[dict] | None = None) -> int:
+    """Give documents stored before access levels (no `access`) a level from their stored title
+    and text, by the same markings as at ingest (`classify_access`), on the record, its chunks
+    and its commitments, without re-embedding. Returns how many documents were given one."""
+    missing = [d for d in index.iter_documents(fields=["document_id", "access", "sources"]) if not d.get("access")]
+    for summary in missing:
+        try:
+            record = index.get_document(summary["document_id"])
+            level = classify_access(record.get("doc_type"), record.get("title"), record.get("text"))
+        except BAD_RECORD_ERRORS as e:
+            _report_bad_record(failed, summary, "the access refresh", e)
+            continue
+        index.set_access(summary["document_id"], level, "detected")
+    index.flush()
+    return len(missing)
+
+
+def refresh_ofsted_facts(index: ScrutinyIndex, failed: list[dict] | None = None) -> int:
     """(Re-)read the first page of stored Ofsted reports whose facts predate the current reader
     (councils.ofsted), from stored text only: an index built before facts carried offsets gains
-    them without re-embedding. Returns how many reports were read again."""
+    them without re-embedding. Returns how many reports were read again; a record that cannot
+    be read is skipped and reported in `failed`."""
     stale = [
-        d["document_id"]
-        for d in index.iter_documents(SearchFilter(doc_types=["ofsted_report"]), fields=["document_id", "ofsted"])
+        d
+        for d in index.iter_documents(SearchFilter(doc_types=["ofsted_report"]), fields=["document_id", "ofsted", "sources"])
         if (d.get("ofsted") or {}).get("version") != OFSTED_FACTS_VERSION
     ]
-    for document_id in stale:
-        record = index.get_document(document_id)
-        pages = record.get("pages") or [[0, len(record["text"])]]
-        index.set_document_fields(document_id, {"ofsted": read_first_page(record["text"][: pages[0][1]]).as_meta()})
+    for summary in stale:
+        try:
+            record = index.get_document(summary["document_id"])
+            pages = record.get("pages") or [[0, len(record["text"])]]
+            facts = read_first_page(record["text"][: pages[0][1]]).as_meta()
+        except BAD_RECORD_ERRORS as e:
+            _report_bad_record(failed, summary, "the Ofsted facts refresh", e)
+            continue
+        index.set_document_fields(summary["document_id"], {"ofsted": facts})
     index.flush()
     return len(stale)
 
 
-def refresh_commitments(index: ScrutinyIndex) -> int:
+def refresh_commitments(index: ScrutinyIndex, failed: list[dict] | None = None) -> int:
     """(Re-)extract commitments from stored minutes whose record predates the current rules.
     Reads stored text only, so an index built before the register existed gains one without
-    re-embedding. Returns how many commitments were written."""
+    re-embedding. Returns how many commitments were written; a record that cannot be read
+    (a stored date that is not a date) is skipped and reported in `failed`."""
     extractor = CommitmentExtractor(avg_len=index.settings.bm25_avg_len)
     stale = [
-        d["document_id"]
-        for d in index.iter_documents(SearchFilter(doc_types=["minutes"]), fields=["document_id", "commitments_version"])
+        d
+        for d in index.iter_documents(SearchFilter(doc_types=["minutes"]), fields=["document_id", "commitments_version", "sources"])
         if d.get("commitments_version") != COMMITMENTS_VERSION
     ]
     written = 0
-    for document_id in stale:
-        record = index.get_document(document_id)
-        commitments = extractor.run(documents=[record])["commitments"][document_id]
+    for summary in stale:
+        document_id = summary["document_id"]
+        try:
+            record = index.get_document(document_id)
+            commitments = extractor.run(documents=[record])["commitments"][document_id]
+        except BAD_RECORD_ERRORS as e:
+            _report_bad_record(failed, summary, "the commitments refresh", e)
+            continue
         index.put_commitments(document_id, commitments)
         index.set_document_fields(document_id, {"commitments_version": COMMITMENTS_VERSION})
         written += len(commitments)

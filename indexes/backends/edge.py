@@ -192,3 +192,10 @@ class EdgeBackend:
             finally:
                 shard.close()
         self._shards = {}
+
+    def set_payload_by_filter(self, collection: Collection, search_filter: SearchFilter, payload: dict[str, Any]) -> None:
+        """Set payload fields on every point the filter matches (e.g. all chunks of a document)."""
+        qfilter = edge_filter(search_filter)
+        if qfilter is None:
+            raise ValueError("refusing to set payload with an empty filter")
+        self._call("set payload", self._shards[collection].update, edge.UpdateOperation.set_payload_by_filter(qfilter, payload))

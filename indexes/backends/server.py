@@ -184,3 +184,12 @@ class ServerBackend:
 
     def close(self) -> None:
         self._client.close()
+
+    def set_payload_by_filter(self, collection: Collection, search_filter: SearchFilter, payload: dict[str, Any]) -> None:
+        """Set payload fields on every point the filter matches (e.g. all chunks of a document)."""
+        qfilter = server_filter(search_filter)
+        if qfilter is None:
+            raise ValueError("refusing to set payload with an empty filter")
+        self._call(
+            "set payload", self._client.set_payload, self._names[collection], payload=payload, points=qm.FilterSelector(filter=qfilter), wait=True
+        )

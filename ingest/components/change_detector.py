@@ -31,8 +31,9 @@ class ChangeDetector:
         """
         :param streams: Files as read by `SourceFetcher`.
         :returns: `changed` streams (meta gains `document_id`, `also_sources`, `replaces`),
-            `unchanged` and `duplicates` as `{"source", "document_id", "n_chunks"}` (duplicates
-            also carry `replaces`, the document the source pointed to before, if any).
+            `unchanged` and `duplicates` as `{"source", "document_id", "n_chunks", "access",
+            "access_source"}` (`access`: the level given to the file explicitly, or None;
+            duplicates also carry `replaces`, the document the source pointed to before, if any).
         """
         changed: dict[str, ByteStream] = {}
         unchanged: list[dict] = []
@@ -51,7 +52,12 @@ class ChangeDetector:
                 # Other bytes with the same text as the document this source already belongs to.
                 stored, document_id, replaces = previous, previous["document_id"], None
             if stored is not None and stored.get("pipeline_version") == PIPELINE_VERSION:
-                entry = {"source": source, "document_id": document_id, "n_chunks": stored.get("n_chunks", 0), "replaces": replaces}
+                sidecar = stream.meta.get("sidecar") or {}
+                entry = {
+                    "source": source, "document_id": document_id, "n_chunks": stored.get("n_chunks", 0), "replaces": replaces,
+                    # An explicit level for a stored file is applied without re-reading it (IndexWriter).
+                    "access": sidecar.get("access"), "access_source": sidecar.get("access_source"),
+                }
                 if source in stored.get("sources", []):
                     unchanged.append(entry)
                 else:

@@ -6,7 +6,7 @@ from ingest.commitments import find_commitments
 
 # Bump when the extraction rules change: stored documents are re-read (no re-embedding needed).
 COMMITMENTS_VERSION = "1"
-CITATION_FIELDS = ("title", "authority", "body", "date", "url", "doc_type")
+CITATION_FIELDS = ("title", "authority", "body", "date", "url", "doc_type", "access")
 
 
 @component

@@ -5,8 +5,33 @@ from urllib.parse import urlparse
 from haystack import Document, component
 
 from indexes import DOC_TYPES, authority_registry
+from councils.access import check_level, looks_exempt
 from councils.dates import all_dates, meeting_date, parse_date
 from councils.ofsted import read_first_page
+from ingest.sidecars import http_url, iso_date
+
+# Council papers carry exemption markings; Ofsted reports and news are published by others.
+CLASSIFIED_TYPES = ("minutes", "report")
+
+
+def classify_access(doc_type: str | None, title: str | None, text: str | None) -> str:
+    """The access level of a paper nobody gave one: `restricted` when a council paper is marked
+    exempt or confidential (`councils.access.looks_exempt`), else `public`."""
+    return "restricted" if doc_type in CLASSIFIED_TYPES and looks_exempt(title, text) else "public"
+
+
+def _valid_date(value: str | None) -> str | None:
+    try:
+        return iso_date(value) if value else None
+    except ValueError:
+        return None
+
+
+def _valid_url(value: str | None) -> str | None:
+    try:
+        return http_url(value) if value else None
+    except ValueError:
+        return None
 
 # Kent's folder names for its committees, as the council writes them.
 BODY_NAMES = {"cabinet": "Cabinet", "full_council": "County Council", "county_council": "County Council"}
@@ -36,7 +61,9 @@ class MetadataEnricher:
     date, title, and for Ofsted reports the inspection dates and grades on the first page.
 
     What a sidecar gives wins; the rest is inferred from the path, the file name and the text,
-    and `date_source` records where the date came from.
+    and `date_source` records where the date came from. The access level comes from the
+    sidecar (where `ingest.sources` put the run's `--access` or a folder rule), else from the
+    paper's exemption markings; `access_source` records which.
 
     Usage:
         enricher = MetadataEnricher()
@@ -138,7 +165,14 @@ class MetadataEnricher:
         if not title:
             title = _first_line_after(text, "agenda item") or (Path(source).stem if meta.get("format") == "pdf" else _first_heading(text)) or Path(source).stem
 
-        url = sidecar.get("url") or meta.get("url")
+        # Sidecars are validated by ingest.sources; these guard callers that build them by hand,
+        # so that no stored date breaks a later step and no stored link is javascript:.
+        date = _valid_date(date)
+        url = _valid_url(sidecar.get("url") or meta.get("url"))
+        if sidecar.get("access"):
+            access, access_source = check_level(sidecar["access"]), sidecar.get("access_source") or "sidecar"
+        else:
+            access, access_source = classify_access(doc_type, title, text), "detected"
         context = " | ".join(str(part) for part in (authority, body, date, title) if part)
         return {
             "doc_type": doc_type,
@@ -148,6 +182,8 @@ class MetadataEnricher:
             "date_source": date_source if date else None,
             "title": title,
             "url": url,
+            "access": access,
+            "access_source": access_source,
             "ofsted": ofsted,
             "context": context,
         }

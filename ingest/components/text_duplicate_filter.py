@@ -41,6 +41,7 @@ class TextDuplicateFilter:
                 continue
             stored = self.index.document_with_text(text_hash)
             if stored is not None and stored["document_id"] != document.meta["document_id"]:
+                sidecar = document.meta.get("sidecar") or {}
                 for entry in entries:
                     found.append({
                         "source": entry["source"],
@@ -49,6 +50,8 @@ class TextDuplicateFilter:
                         # The source already belongs to the document it duplicates: nothing to drop.
                         "replaces": entry.get("replaces") if entry.get("replaces") != stored["document_id"] else None,
                         "content_sha256": document.meta.get("content_sha256"),
+                        "access": sidecar.get("access"),
+                        "access_source": sidecar.get("access_source"),
                     })
                 continue
             kept[text_hash] = document
