@@ -372,8 +372,11 @@ class ScrutinyIndex:
             d["document_id"]: d.get("n_chunks")
             for d in self._iter_all("documents", ["document_id", "n_chunks"])
         }
-        chunk_counts = dict(self.backend.facet("chunks", "document_id", None, max(1, self.backend.count("chunks", None))))
-        commitment_counts = dict(self.backend.facet("commitments", "document_id", None, max(1, self.backend.count("commitments", None))))
+        # A facet can list a value whose points were all deleted, with count 0.
+        chunk_counts = {d: n for d, n in self.backend.facet("chunks", "document_id", None, max(1, self.backend.count("chunks", None))) if n}
+        commitment_counts = {
+            d: n for d, n in self.backend.facet("commitments", "document_id", None, max(1, self.backend.count("commitments", None))) if n
+        }
         return IndexIntegrity(
             documents=len(documents),
             orphan_chunks={d: n for d, n in chunk_counts.items() if d not in documents},
