@@ -1,5 +1,6 @@
 """The FastAPI application factory."""
 
+import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from service.middleware import (
 from service.routes import ask, authorities, commitments, compare, coverage, documents, health, search, whoami
 from service.settings import ServiceSettings, get_settings
 
+
+logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 VENDOR = STATIC / "vendor"
@@ -49,6 +52,12 @@ def create_app(settings: ServiceSettings | None = None, *, engine: QueryEngine |
         index.require_scope = True
         try:
             index.announce(url=f"http://{settings.host}:{settings.port}")
+            if not settings.index.qdrant_url:
+                # An ingest killed mid-write can leave chunks without their document; this process
+                # holds the embedded index alone, so remove them before anyone can be shown them.
+                found = index.repair(index.integrity(), incomplete=False)
+                if found.orphan_chunks or found.orphan_commitments:
+                    logger.warning("removed what an interrupted ingest left: %s", found.counts())
             served = QueryEngine(index, settings)
             served.warm_up()
             app.state.engine = served

@@ -1,0 +1,29 @@
+"""A service started after an ingest was killed mid-write never shows what it left behind."""
+
+from fastapi.testclient import TestClient
+
+
+def test_orphan_chunks_are_removed_before_the_service_answers(sample_index_copy):
+    from indexes import ChunkRecord, IndexSettings, open_index
+    from indexes.backends.base import PointData
+    from indexes.schema import SPARSE_VECTOR
+    from service.app import create_app
+    from service.settings import ServiceSettings
+
+    settings = IndexSettings(index_path=sample_index_copy)
+    text = "Zorblax caseloads were reported to the committee by the director."
+    with open_index(settings) as index:
+        # What a kill -9 between a document's chunks and its record leaves: chunks, no record.
+        orphan = ChunkRecord("0" * 64, 0, text, 0, len(text), [1.0] + [0.0] * 383, index.sparse_encoder.embed_document(text),
+                             {"authority": "Medway", "doc_type": "minutes", "access": "public", "title": "half-written"})
+        index.backend.upsert("chunks", [PointData(id=orphan.id, payload=orphan.payload(), dense=orphan.dense, sparse={SPARSE_VECTOR: orphan.sparse})])
+        assert not index.integrity().is_clean
+
+    with TestClient(create_app(ServiceSettings(index=settings))) as client:
+        body = client.get("/search", params={"q": "Zorblax caseloads"}).json()
+        assert all("Zorblax" not in passage["quote"] for passage in body["results"])
+        listed = client.get("/documents", params={"limit": 500}).json()["documents"]
+        assert client.get("/health").json()["chunks"] == sum(d["n_chunks"] for d in listed)
+
+    with open_index(settings) as index:
+        assert index.integrity().is_clean
