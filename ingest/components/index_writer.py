@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from haystack import Document, component
 
@@ -84,7 +85,8 @@ class IndexWriter:
             extra = [entry["source"] for entry in document.meta.get("also_sources", [])]
             sources = list(dict.fromkeys([document.meta["source"], *extra, *((existing or {}).get("sources", []))]))
             meta = {k: document.meta.get(k) for k in DOCUMENT_META_FIELDS}
-            meta.update(pipeline_version=PIPELINE_VERSION, n_chunks=len(records))
+            # When it was written, for the coverage statement ("last ingest").
+            meta.update(pipeline_version=PIPELINE_VERSION, n_chunks=len(records), indexed_at=datetime.now(UTC).isoformat(timespec="seconds"))
             if existing is not None:
                 # Re-processed under a new pipeline version: old chunks may not be overwritten one for one.
                 self.index.delete_document(document_id)

@@ -216,6 +216,10 @@ def test_coverage_says_what_the_index_holds(client):
     assert body["authorities"] == len({d["authority"] for d in documents if d["authority"]})
     dated = sorted(d["date"] for d in documents if d["date"])
     assert (body["earliest"], body["latest"], body["undated"]) == (dated[0], dated[-1], len(documents) - len(dated))
+    # The sample index was built in this test session.
+    from datetime import UTC, datetime, timedelta
+
+    assert datetime.now(UTC) - datetime.fromisoformat(body["last_ingest"]) < timedelta(hours=6)
 
 
 def test_search_results_download_as_csv(client):
