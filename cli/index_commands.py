@@ -2,7 +2,6 @@
 
 import argparse
 import json
-import sys
 
 EXIT_OK, EXIT_FAILURES = 0, 1
 

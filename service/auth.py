@@ -27,23 +27,9 @@ from pydantic import BaseModel, Field
 
 from councils.access import ROLES, Role, readable_levels
 from indexes.scope import reading_as
-from service.errors import ServiceError
+from service.errors import RateLimitedError, UnauthorizedError
 
 KEY_PREFIX = "scr_"
-
-
-class UnauthorizedError(ServiceError):
-    status_code = 401
-    code = "unauthorized"
-
-
-class RateLimitedError(ServiceError):
-    status_code = 429
-    code = "rate_limited"
-
-    def __init__(self, message: str, retry_after: int):
-        super().__init__(message)
-        self.headers = {"Retry-After": str(retry_after)}
 
 
 class ApiKey(BaseModel):

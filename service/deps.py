@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from service.auth import Caller, UnauthorizedError, identify, presented_secret
+from service.auth import Caller, identify, presented_secret
+from service.errors import UnauthorizedError
 from service.engine import QueryEngine
 from service.tracking import ScrutinyTracker
 

@@ -10,8 +10,6 @@ import json
 import re
 import select
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -21,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.middleware import CONTENT_SECURITY_POLICY
+from tests.service.conftest import free_port, serve_sample_copy
 
 PROJECT = Path(__file__).resolve().parents[2]
 STATIC = PROJECT / "service" / "static"
@@ -44,11 +43,6 @@ def error_code(response: httpx.Response) -> str:
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
     return body["error"]["code"]
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def keyless_settings(tmp_path, **overrides):
@@ -312,29 +306,10 @@ def test_queued_queries_leave_threads_for_health(tmp_path):
 @pytest.fixture(scope="module")
 def served(sample_index_path, tmp_path_factory):
     """`scrutiny serve` on the sample index, its output kept for the access-log test."""
-    import shutil
-
-    index = tmp_path_factory.mktemp("hardening") / "index"
-    shutil.copytree(sample_index_path, index)
-    (index / ".lock").unlink(missing_ok=True)
-    log = tmp_path_factory.mktemp("hardening-log") / "serve.log"
-    port = free_port()
-    with log.open("w") as output:
-        process = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--index", str(index), "--port", str(port)], stdout=output, stderr=subprocess.STDOUT, cwd=PROJECT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health/live", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"server did not start: {log.read_text()}")
-    yield {"url": url, "port": port, "process": process, "log": log}
-    process.terminate()
-    process.wait(timeout=30)
+    copy = serve_sample_copy(sample_index_path, tmp_path_factory.mktemp("hardening"))
+    yield {"url": copy.url, "port": copy.port, "process": copy.process, "log": copy.log}
+    copy.process.terminate()
+    copy.process.wait(timeout=30)
 
 
 def peak_rss_mb(pid: int) -> float:

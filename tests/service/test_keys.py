@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cli.main import main
-from service.auth import KeyStore, RateLimiter, RateLimitedError, check_bind, is_loopback
-from service.errors import ServiceError
+from service.auth import KeyStore, RateLimiter, check_bind, is_loopback
+from service.errors import RateLimitedError, ServiceError
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -11,40 +10,17 @@ import httpx
 import pytest
 
 from tests.conftest import SAMPLE
+from tests.service.conftest import serve_sample_copy
 
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def running_server(sample_index_path, tmp_path):
-    index = tmp_path / "index"
-    shutil.copytree(sample_index_path, index)
-    (index / ".lock").unlink(missing_ok=True)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--index", str(index), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"server did not start: {process.stdout.read()}")
-    yield url, index
-    process.terminate()
-    process.wait(timeout=30)
+    served = serve_sample_copy(sample_index_path, tmp_path)
+    yield served.url, served.index
+    served.process.terminate()
+    served.process.wait(timeout=30)
 
 
 def test_server_answers_over_http(running_server):
