@@ -16,6 +16,9 @@ const STATUSES = new Set(["evidenced", "overdue", "open", "no_later_papers"]);
 // protects a key from script injected into the page; that is what the escaping is for.)
 const KEY_STORAGE = "scrutiny.access-key";
 let authorities = null;
+let coverage = null;
+let appNavigations = 0;  // route changes since the page loaded: "Back" stays inside the app when > 0
+let requestSeq = 0;  // the newest request; a late answer to an older one is ignored
 let session = null;  // the /whoami answer while signed in (or open); null while signed out
 let sessionChecked = false;  // false until the first /whoami has answered
 
@@ -37,6 +40,29 @@ function safeHref(value, { relative = false } = {}) {
 }
 
 function announce(message) { document.getElementById("status").textContent = message; }
+
+// UK readers expect "3 December 2019", not 2019-12-03; anything that is not an ISO date stays as it is.
+const UK_DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+function ukDate(value) {
+  const text = String(value ?? "");
+  const time = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : NaN;
+  return Number.isFinite(time) ? UK_DATE.format(new Date(time)) : text;
+}
+
+// The API's error codes in plain English; other codes keep the API's own message.
+const PLAIN_ERRORS = {
+  invalid_date_range: "The From date is after the To date. Swap them or clear one.",
+  unknown_authority: "That authority is not one of England's councils. Choose one from the list.",
+  unknown_body: "No papers from that committee are held. Remove the committee filter.",
+  document_not_found: "That document is not in the collection (or is not open to your access key).",
+  original_not_found: "The original paper is no longer where it was indexed.",
+  body_too_large: "That request is too long. Shorten the question.",
+  internal_error: "Something went wrong in the service. Try again; if it keeps happening, tell the officer who runs it.",
+};
+class ApiError extends Error {
+  constructor(message, code) { super(message); this.code = code; }
+}
+const UNREACHABLE = "The service could not be reached. Check the connection and try again.";
 
 // -- access keys ---------------------------------------------------------------------------------
 
@@ -63,7 +89,12 @@ async function api(path, options = {}) {
   const headers = { "Content-Type": "application/json", ...(options.headers || {}) };
   const key = storedKey();
   if (key) headers.Authorization = `Bearer ${key}`;
-  const response = await fetch(path, { ...options, headers });
+  let response;
+  try {
+    response = await fetch(path, { ...options, headers });
+  } catch {
+    throw new ApiError(UNREACHABLE, "network");
+  }
   if (response.status === 401) {
     // No key, or one that was revoked while the page was open: back to the sign-in form.
     forgetKey();
@@ -72,8 +103,11 @@ async function api(path, options = {}) {
   }
   if (response.status === 429) throw tooManyRequests(response);
   const body = await readJson(response);
-  if (!response.ok) throw new Error(body && body.error && body.error.message ? String(body.error.message) : `HTTP ${response.status}`);
-  if (body === null) throw new Error("The service sent a reply the page could not read.");
+  if (!response.ok) {
+    const code = body && body.error ? String(body.error.code) : "";
+    throw new ApiError(PLAIN_ERRORS[code] || (body && body.error && body.error.message ? String(body.error.message) : UNREACHABLE), code);
+  }
+  if (body === null) throw new ApiError(UNREACHABLE, "not_json");
   return body;
 }
 
@@ -173,7 +207,7 @@ async function loadAuthorities() {
 }
 
 function describe(item) {
-  const parts = [item.authority, item.body, item.date, item.page ? `p. ${item.page}` : null].filter(Boolean);
+  const parts = [item.authority, item.body, ukDate(item.date), item.page ? `p. ${item.page}` : null].filter(Boolean);
   return escapeHtml(parts.join(" · "));
 }
 
@@ -195,7 +229,9 @@ function documentLink(item, label = "Read in the document") {
 function sourceLink(item) {
   const href = safeHref(item.url);
   if (href) return `<a href="${escapeHtml(href)}" rel="noopener noreferrer">Original source</a>`;
-  const shown = item.source || item.url;
+  // Never a server path: the document view links the paper itself. A web address that is not
+  // http(s) is shown as text only.
+  const shown = item.url;
   return shown ? `<span class="meta source">${escapeHtml(shown)}</span>` : "";
 }
 
@@ -230,18 +266,42 @@ function citationList(citations) {
   return `<ol class="citations">${citations.map((c) => `
     <li id="citation-${escapeHtml(c.n)}" tabindex="-1">
       <strong>${escapeHtml(c.title || "Untitled")}</strong><br>
-      <span class="meta">${describe(c)}</span>
+      <span class="meta">${escapeHtml(c.lead_in || "")}${c.lead_in ? " · " : ""}${describe(c)}</span>
       <blockquote>${escapeHtml(c.quote)}</blockquote>
-      ${documentLink(c)} · ${sourceLink(c)}
+      ${[documentLink(c), sourceLink(c), copyButton(c)].filter(Boolean).join(" · ")}
     </li>`).join("")}</ol>`;
 }
 
-function passageList(passages, terms = []) {
-  return `<ol class="results">${passages.map((p) => `
+// "Copy citation": title, body, UK date, page and a link a colleague can open.
+function citationText(c) {
+  const where = [c.authority, c.body, ukDate(c.date), c.page ? `p. ${c.page}` : null].filter(Boolean).join(", ");
+  const link = new URL(documentHref(c), location.href).href;
+  return `"${c.quote}" — ${c.title || "Untitled"} (${where}). ${link}${safeHref(c.url) ? ` Source: ${safeHref(c.url)}` : ""}`;
+}
+
+function copyButton(c) {
+  return `<button type="button" class="link copy" data-copy="${escapeHtml(citationText(c))}">Copy citation</button>`;
+}
+
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-copy]");
+  if (!button) return;
+  try {
+    await navigator.clipboard.writeText(button.dataset.copy);
+    announce("Citation copied");
+    button.textContent = "Copied";
+  } catch {
+    announce("This browser would not copy; select the quote and copy it by hand.");
+    button.textContent = "Could not copy: select the text instead";
+  }
+});
+
+function passageList(passages, terms = [], first = 1) {
+  return `<ol class="results" start="${escapeHtml(first)}">${passages.map((p) => `
     <li>
       <strong>${escapeHtml(p.title || "Untitled")}</strong> <span class="meta where">${describe(p)}</span>
       <blockquote>${highlight(p.quote, terms)}</blockquote>
-      ${documentLink(p)} · ${sourceLink(p)}
+      ${[documentLink(p), sourceLink(p), copyButton(p)].filter(Boolean).join(" · ")}
     </li>`).join("")}</ol>`;
 }
 
@@ -264,32 +324,137 @@ function queryTerms(query) {
   return String(query ?? "").toLowerCase().match(/[a-z0-9]+/g)?.filter((w) => !stop.has(w)) ?? [];
 }
 
+// -- state in the address ------------------------------------------------------------------------
+// Every view keeps its inputs in the hash route (#/search?q=…&authority=…&sort=date), so Back,
+// Forward, reload and a shared link all show the same view and run its request again.
+
+function go(view, params) {
+  const query = params.toString();
+  const hash = `#/${view}${query ? `?${query}` : ""}`;
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+// Filters read from the address into a view's controls, and from its controls into the address.
+function fillFilters(prefix, params) {
+  const select = document.getElementById(`${prefix}-authority`);
+  const chosen = new Set(params.getAll("authority"));
+  [...select.options].forEach((o) => { o.selected = chosen.has(o.value); });
+  document.getElementById(`${prefix}-type`).value = params.get("type") || "";
+  document.getElementById(`${prefix}-since`).value = params.get("since") || "";
+  document.getElementById(`${prefix}-until`).value = params.get("until") || "";
+}
+
+function filterParams(filters, params = new URLSearchParams()) {
+  filters.authority.forEach((a) => params.append("authority", a));
+  filters.type.forEach((t) => params.append("type", t));
+  if (filters.since) params.set("since", filters.since);
+  if (filters.until) params.set("until", filters.until);
+  return params;
+}
+
+function filtersFrom(params) {
+  const filters = { authority: params.getAll("authority"), type: params.getAll("type") };
+  if (params.get("since")) filters.since = params.get("since");
+  if (params.get("until")) filters.until = params.get("until");
+  return filters;
+}
+
+// The filters in force as removable chips ("Medway ×"); removing one re-runs the view.
+function filterChips(view, params) {
+  const label = { authority: (v) => v, type: (v) => (TYPES.find(([t]) => t === v) || [v, v])[1], since: (v) => `from ${ukDate(v)}`, until: (v) => `to ${ukDate(v)}`, status: (v) => v.replace(/_/g, " "), who: (v) => `who: ${v}` };
+  const chips = [];
+  for (const [name, value] of params) {
+    if (label[name] && value) chips.push(`<li><button type="button" class="chip" data-chip-name="${escapeHtml(name)}" data-chip-value="${escapeHtml(value)}" aria-label="${escapeHtml(`Remove filter ${label[name](value)}`)}">${escapeHtml(label[name](value))} <span aria-hidden="true">×</span></button></li>`);
+  }
+  return chips.length ? `<ul class="chips" data-view="${escapeHtml(view)}" aria-label="Filters in force">${chips.join("")}</ul>` : "";
+}
+
+function wireChips(container, view, params) {
+  container.addEventListener("click", (event) => {
+    const chip = event.target.closest("button[data-chip-name]");
+    if (!chip) return;
+    const next = new URLSearchParams();
+    for (const [name, value] of params) if (!(name === chip.dataset.chipName && value === chip.dataset.chipValue) && name !== "offset") next.append(name, value);
+    go(view, next);
+  });
+}
+
+// Runs one request for a view: the old result cleared, a loading line, the form's buttons
+// disabled, and the answer shown only if no newer request has started meanwhile.
+async function running(form, target, label, work) {
+  const mine = ++requestSeq;
+  const buttons = form ? [...form.querySelectorAll("button")] : [];
+  buttons.forEach((b) => { b.disabled = true; });
+  target.setAttribute("aria-busy", "true");
+  target.innerHTML = `<p class="loading">${escapeHtml(label)}</p>`;
+  try {
+    const html = await work();
+    if (mine !== requestSeq) return false;
+    target.innerHTML = html;
+    return true;
+  } catch (error) {
+    if (mine === requestSeq) showError(target, error);
+    return false;
+  } finally {
+    target.removeAttribute("aria-busy");
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+// Focus goes to the new results (their heading), so a keyboard or screen-reader user is there.
+function focusResults(target) {
+  const heading = target.querySelector("h3, p");
+  if (!heading) return;
+  heading.setAttribute("tabindex", "-1");
+  heading.focus({ preventScroll: window.innerWidth > 700 });
+  // On a phone the answer is below the form: bring it into view.
+  if (window.innerWidth <= 700) heading.scrollIntoView({ block: "start" });
+}
+
+async function coveragePanel() {
+  try {
+    if (!coverage) coverage = await api("/coverage");
+  } catch (error) {
+    return "";
+  }
+  const types = Object.entries(coverage.by_type || {}).map(([t, n]) => `${escapeHtml(n)} ${escapeHtml((TYPES.find(([v]) => v === t) || [t, t.replace(/_/g, " ")])[1].toLowerCase())}`).join(", ");
+  return `<details class="coverage" id="coverage"><summary>What's in here</summary>
+    <p>${escapeHtml(coverage.documents)} documents (${types}) from ${escapeHtml(coverage.authorities)} authorities,
+    dated ${escapeHtml(ukDate(coverage.earliest) || "—")} to ${escapeHtml(ukDate(coverage.latest) || "—")}${coverage.undated ? `; ${escapeHtml(coverage.undated)} undated` : ""}.
+    ${coverage.last_ingest ? `Last added ${escapeHtml(ukDate(String(coverage.last_ingest).slice(0, 10)))}.` : ""}
+    "Not found" means not found in these papers.</p></details>`;
+}
+
 // -- views ---------------------------------------------------------------------------------------
 
 async function viewAsk(params) {
   await loadAuthorities();
+  const question = params.get("q") || "";
   main().innerHTML = `
     <h2>Ask a question</h2>
     <form class="query" id="ask-form">
       <label for="ask-question">Question
-        <input type="search" id="ask-question" required minlength="3" maxlength="500" placeholder="What did the director promise on NFA rates?" value="${escapeHtml(params.get("q") || "")}">
+        <input type="search" id="ask-question" required minlength="3" maxlength="500" aria-describedby="ask-count" placeholder="What did the director promise on NFA rates?" value="${escapeHtml(question)}">
       </label>
+      <p class="meta" id="ask-count" aria-live="polite"></p>
       ${filterControls("ask")}
       <div><button type="submit">Ask</button></div>
     </form>
+    ${await coveragePanel()}
     <section id="ask-result" aria-live="polite"></section>`;
-  const target = document.getElementById("ask-result");
-  document.getElementById("ask-form").addEventListener("submit", async (event) => {
+  fillFilters("ask", params);
+  const form = document.getElementById("ask-form");
+  const input = document.getElementById("ask-question");
+  // The limit is the API's (500 characters): said as the member types, never cut silently.
+  const count = () => { document.getElementById("ask-count").textContent = `${input.value.length} of 500 characters`; };
+  input.addEventListener("input", count);
+  count();
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    target.innerHTML = "<p>Searching the documents…</p>";
-    try {
-      const body = await api("/ask", { method: "POST", body: JSON.stringify({ question: document.getElementById("ask-question").value, filters: readFilters("ask"), k: 5 }) });
-      target.innerHTML = renderAnswer(body);
-      announce(body.abstained ? "Not found in the documents" : `Answer with ${body.citations.length} citations`);
-    } catch (error) {
-      showError(target, error);
-    }
+    go("ask", filterParams(readFilters("ask"), new URLSearchParams({ q: input.value })));
   });
+  const target = document.getElementById("ask-result");
   // A citation marker moves to its citation without changing the address (the hash routes views).
   target.addEventListener("click", (event) => {
     const marker = event.target.closest("a[data-citation]");
@@ -298,7 +463,17 @@ async function viewAsk(params) {
     const cited = document.getElementById(`citation-${marker.dataset.citation}`);
     if (cited) { cited.scrollIntoView({ block: "center" }); cited.focus({ preventScroll: true }); }
   });
-  document.getElementById("ask-question").focus();
+  if (!question) { input.focus(); return; }
+  document.title = `Ask: ${question} — scrutiny`;
+  let answer = null;
+  const shown = await running(form, target, "Searching the documents…", async () => {
+    answer = await api("/ask", { method: "POST", body: JSON.stringify({ question, filters: filtersFrom(params), k: 5 }) });
+    return renderAnswer(answer);
+  });
+  if (shown) {
+    announce(answer.abstained ? "Not found in the documents" : `Answer with ${answer.citations.length} citations`);
+    focusResults(target);
+  }
 }
 
 function renderAnswer(body) {
@@ -314,47 +489,97 @@ function renderAnswer(body) {
     <h3>Citations</h3>${citationList(body.citations)}`;
 }
 
+const PAGE_SIZE = 20;
+
 async function viewSearch(params) {
   await loadAuthorities();
+  const q = params.get("q") || "";
   main().innerHTML = `
     <h2>Search</h2>
     <form class="query" id="search-form">
-      <label for="search-q">Search for <input type="search" id="search-q" required maxlength="500" value="${escapeHtml(params.get("q") || "")}"></label>
+      <label for="search-q">Search for <input type="search" id="search-q" required maxlength="500" value="${escapeHtml(q)}"></label>
       ${filterControls("search")}
       <div class="row">
         <label for="search-sort">Sort by <select id="search-sort"><option value="relevance">Relevance</option><option value="date">Date (newest first)</option></select></label>
         <button type="submit">Search</button>
       </div>
     </form>
-    <div class="layout"><aside class="facets" id="facets" aria-label="Refine"></aside><section id="search-results" aria-live="polite"></section></div>`;
-  const run = async () => {
-    const filters = readFilters("search");
-    const query = new URLSearchParams({ q: document.getElementById("search-q").value, k: "20", sort: document.getElementById("search-sort").value });
-    filters.authority.forEach((a) => query.append("authority", a));
-    filters.type.forEach((t) => query.append("type", t));
-    if (filters.since) query.set("since", filters.since);
-    if (filters.until) query.set("until", filters.until);
-    const target = document.getElementById("search-results");
-    try {
-      const body = await api(`/search?${query}`);
-      target.innerHTML = body.results.length
-        ? `<p>${escapeHtml(body.total)} passages</p>${passageList(body.results, queryTerms(body.query))}`
-        : `<p>${escapeHtml(body.message || "No passages found.")}</p>`;
-      document.getElementById("facets").innerHTML = renderFacets(body.facets);
-      announce(`${body.total} passages found`);
-    } catch (error) {
-      showError(target, error);
-    }
+    <div id="search-chips"></div>
+    <div class="layout"><aside class="facets" aria-label="Refine">${await coveragePanel()}<div id="facets"></div></aside><section id="search-results" aria-live="polite"></section></div>`;
+  fillFilters("search", params);
+  document.getElementById("search-sort").value = params.get("sort") === "date" ? "date" : "relevance";
+  const form = document.getElementById("search-form");
+  const submit = () => {
+    const next = filterParams(readFilters("search"), new URLSearchParams({ q: document.getElementById("search-q").value }));
+    if (document.getElementById("search-sort").value === "date") next.set("sort", "date");
+    go("search", next);
   };
-  document.getElementById("search-form").addEventListener("submit", (event) => { event.preventDefault(); run(); });
+  form.addEventListener("submit", (event) => { event.preventDefault(); submit(); });
+  // Sort and type apply as soon as they change (a question must be there to search for).
+  for (const id of ["search-sort", "search-type"]) {
+    document.getElementById(id).addEventListener("change", () => { if (document.getElementById("search-q").value.trim()) submit(); });
+  }
+  const chips = document.getElementById("search-chips");
+  chips.innerHTML = filterChips("search", params);
+  wireChips(chips, "search", params);
   document.getElementById("facets").addEventListener("click", (event) => {
     const button = event.target.closest("button[data-facet]");
     if (!button) return;
-    const select = document.getElementById(button.dataset.facet === "authority" ? "search-authority" : "search-type");
-    [...select.options].forEach((o) => { o.selected = o.value === button.dataset.value; });
-    run();
+    const next = new URLSearchParams([...params].filter(([name]) => name !== button.dataset.facet && name !== "offset" && !(button.dataset.facet === "doc_type" && name === "type")));
+    next.append(button.dataset.facet === "doc_type" ? "type" : "authority", button.dataset.value);
+    go("search", next);
   });
-  if (params.get("q")) run();
+  if (!q) { document.getElementById("search-q").focus(); return; }
+  document.title = `Search: ${q} — scrutiny`;
+  const offset = Math.max(0, Number.parseInt(params.get("offset") || "0", 10) || 0);
+  const query = filterParams(filtersFrom(params), new URLSearchParams({ q, k: String(PAGE_SIZE), sort: params.get("sort") === "date" ? "date" : "relevance", offset: String(offset) }));
+  const target = document.getElementById("search-results");
+  let body = null;
+  const shown = await running(form, target, "Searching…", async () => {
+    body = await api(`/search?${query}`);
+    if (!body.results.length) {
+      const named = [...params.keys()].some((k) => ["authority", "type", "since", "until"].includes(k));
+      return `<h3>No matches</h3><p>${escapeHtml(body.message || "Nothing matches this search.")}</p>
+        <p class="meta">${named ? "Remove a filter above (×) or try" : "Try"} other words: the papers may put it differently.</p>`;
+    }
+    const last = offset + body.results.length;
+    return `<h3>Showing ${escapeHtml(offset + 1)}–${escapeHtml(last)} of ${escapeHtml(body.total)} passages</h3>
+      ${passageList(body.results, queryTerms(body.query), offset + 1)}
+      <div class="row pager">
+        ${offset > 0 ? `<button type="button" class="secondary" id="previous-page">Previous ${PAGE_SIZE}</button>` : ""}
+        ${body.next_offset !== null && body.next_offset !== undefined ? `<button type="button" id="more-results">More results</button>` : ""}
+        <button type="button" class="secondary" id="search-csv">Download these as CSV</button>
+      </div>`;
+  });
+  if (!shown) return;
+  document.getElementById("facets").innerHTML = body.results.length ? renderFacets(body.facets) : "";
+  announce(`${body.total} passages found`);
+  const page = (to) => { const next = new URLSearchParams(params); if (to > 0) next.set("offset", String(to)); else next.delete("offset"); go("search", next); };
+  document.getElementById("more-results")?.addEventListener("click", () => page(body.next_offset));
+  document.getElementById("previous-page")?.addEventListener("click", () => page(Math.max(0, offset - PAGE_SIZE)));
+  document.getElementById("search-csv")?.addEventListener("click", () => download(`/search?${query}&format=csv`, "search-results.csv"));
+  focusResults(target);
+}
+
+// A CSV from the API, fetched with the key (a plain link could not send it) and saved.
+async function download(path, name) {
+  const headers = {};
+  const key = storedKey();
+  if (key) headers.Authorization = `Bearer ${key}`;
+  try {
+    const response = await fetch(path, { headers });
+    if (!response.ok) throw new Error(String(response.status));
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    announce(`${name} downloaded`);
+  } catch {
+    announce("The download failed. Try again.");
+  }
 }
 
 function renderFacets(facets) {
@@ -363,40 +588,45 @@ function renderFacets(facets) {
   return block("authority", "Authority") + block("doc_type", "Document type");
 }
 
-async function viewCompare() {
+async function viewCompare(params) {
   const names = await loadAuthorities();
+  const question = params.get("q") || "";
+  const chosen = new Set(params.getAll("authority"));
   main().innerHTML = `
     <h2>Compare authorities</h2>
     <form class="query" id="compare-form">
-      <label for="compare-question">Question <input type="search" id="compare-question" required minlength="3" maxlength="500" placeholder="How did the council respond to an inadequate Ofsted judgement?"></label>
+      <label for="compare-question">Question <input type="search" id="compare-question" required minlength="3" maxlength="500" placeholder="How did the council respond to an inadequate Ofsted judgement?" value="${escapeHtml(question)}"></label>
       <fieldset><legend>Authorities (two or more)</legend><div class="checks">
-        ${names.map((a, i) => `<label><input type="checkbox" name="compare-authority" value="${escapeHtml(a.name)}" id="compare-a-${i}"> ${escapeHtml(a.name)}</label>`).join("")}
+        ${names.map((a, i) => `<label><input type="checkbox" name="compare-authority" value="${escapeHtml(a.name)}" id="compare-a-${i}" ${chosen.has(a.name) ? "checked" : ""}> ${escapeHtml(a.name)}</label>`).join("")}
       </div></fieldset>
       <div><button type="submit">Compare</button></div>
     </form>
     <section id="compare-result" aria-live="polite"></section>`;
-  document.getElementById("compare-form").addEventListener("submit", async (event) => {
+  const form = document.getElementById("compare-form");
+  const target = document.getElementById("compare-result");
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const chosen = [...document.querySelectorAll("input[name=compare-authority]:checked")].map((c) => c.value);
-    const target = document.getElementById("compare-result");
-    if (chosen.length < 2) { target.innerHTML = '<p class="error" role="alert">Choose at least two authorities.</p>'; return; }
-    target.innerHTML = "<p>Asking each authority's documents…</p>";
-    try {
-      const body = await api("/compare", { method: "POST", body: JSON.stringify({ question: document.getElementById("compare-question").value, authorities: chosen }) });
-      target.innerHTML = `<table id="compare-table"><caption class="visually-hidden">Answers by authority</caption>
+    const picked = [...document.querySelectorAll("input[name=compare-authority]:checked")].map((c) => c.value);
+    if (picked.length < 2) { target.innerHTML = '<p class="error" role="alert">Choose at least two authorities.</p>'; return; }
+    const next = new URLSearchParams({ q: document.getElementById("compare-question").value });
+    picked.forEach((a) => next.append("authority", a));
+    go("compare", next);
+  });
+  if (!question || chosen.size < 2) return;
+  document.title = `Compare: ${question} — scrutiny`;
+  const shown = await running(form, target, "Asking each authority's documents…", async () => {
+    const body = await api("/compare", { method: "POST", body: JSON.stringify({ question, authorities: [...chosen] }) });
+    return `<h3>Answers by authority</h3><table id="compare-table"><caption class="visually-hidden">Answers by authority</caption>
         <thead><tr><th scope="col">Authority</th><th scope="col">Answer</th><th scope="col">Citations</th></tr></thead><tbody>
         ${body.rows.map((row) => `<tr><th scope="row" data-label="Authority">${escapeHtml(row.authority)}</th>
           <td data-label="Answer">${row.abstained ? `<em>Not found in this authority's documents.</em>` : row.citations.map((c) => `${escapeHtml(c.quote)} <sup>[${escapeHtml(c.n)}]</sup>`).join(" ")}</td>
           <td data-label="Citations">${row.citations.map((c) => `<div>[${escapeHtml(c.n)}] ${escapeHtml(c.title || "")} <span class="meta">${describe(c)}</span> ${documentLink(c, "read")}</div>`).join("")}</td></tr>`).join("")}
         </tbody></table>`;
-      announce("Comparison ready");
-    } catch (error) {
-      showError(target, error);
-    }
   });
+  if (shown) { announce("Comparison ready"); focusResults(target); }
 }
 
-async function viewCommitments() {
+async function viewCommitments(params) {
   const names = await loadAuthorities();
   main().innerHTML = `
     <h2>Commitments register</h2>
@@ -404,38 +634,51 @@ async function viewCommitments() {
     <form class="query" id="commitments-form"><div class="row">
       <label for="commitments-authority">Authority <select id="commitments-authority"><option value="">Any</option>${names.map((a) => `<option>${escapeHtml(a.name)}</option>`).join("")}</select></label>
       <label for="commitments-status">Status <select id="commitments-status"><option value="">Any</option><option value="evidenced">Evidenced</option><option value="overdue">Overdue</option><option value="open">Open</option><option value="no_later_papers">No later papers held</option></select></label>
-      <label for="commitments-who">Who <input id="commitments-who" placeholder="Director"></label>
+      <label for="commitments-who">Who <input id="commitments-who" placeholder="Director" value="${escapeHtml(params.get("who") || "")}"></label>
       <button type="submit">Show</button></div>
     </form>
+    <div id="commitments-chips">${filterChips("commitments", params)}</div>
     <section id="commitments-result" aria-live="polite"></section>`;
-  const run = async () => {
-    const query = new URLSearchParams();
-    const authority = document.getElementById("commitments-authority").value;
-    const status = document.getElementById("commitments-status").value;
-    const who = document.getElementById("commitments-who").value.trim();
-    if (authority) query.set("authority", authority);
-    if (status) query.set("status", status);
-    if (who) query.set("who", who);
-    const target = document.getElementById("commitments-result");
-    try {
-      const body = await api(`/commitments?${query}`);
-      target.innerHTML = `<p>${escapeHtml(body.total)} commitments; deadlines judged as of ${escapeHtml(body.as_of)}.</p>
+  document.getElementById("commitments-authority").value = params.get("authority") || "";
+  document.getElementById("commitments-status").value = params.get("status") || "";
+  wireChips(document.getElementById("commitments-chips"), "commitments", params);
+  const form = document.getElementById("commitments-form");
+  const submit = () => {
+    const next = new URLSearchParams();
+    for (const [name, id] of [["authority", "commitments-authority"], ["status", "commitments-status"], ["who", "commitments-who"]]) {
+      const value = document.getElementById(id).value.trim();
+      if (value) next.set(name, value);
+    }
+    go("commitments", next);
+  };
+  form.addEventListener("submit", (event) => { event.preventDefault(); submit(); });
+  // Authority and status apply as soon as they change.
+  for (const id of ["commitments-authority", "commitments-status"]) document.getElementById(id).addEventListener("change", submit);
+  const query = new URLSearchParams([...params].filter(([name]) => ["authority", "status", "who"].includes(name)));
+  const target = document.getElementById("commitments-result");
+  let body = null;
+  const statusName = { evidenced: "Evidenced", overdue: "Overdue", open: "Open", no_later_papers: "No later papers held" };
+  const shown = await running(form, target, "Reading the register…", async () => {
+    body = await api(`/commitments?${query}`);
+    if (!body.commitments.length) return `<h3>No commitments</h3><p>None match${query.toString() ? ": remove a filter above (×)" : ""}.</p>`;
+    return `<h3>${escapeHtml(body.total)} commitments; deadlines judged as of ${escapeHtml(ukDate(body.as_of))}</h3>
+        <p><button type="button" class="secondary" id="commitments-csv">Download the register as CSV</button></p>
         <table id="commitments-table"><thead><tr><th scope="col">Made</th><th scope="col">Who</th><th scope="col">Commitment</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Follow-up</th></tr></thead><tbody>
         ${body.commitments.map((c) => `<tr>
-          <td data-label="Made">${escapeHtml(c.citation.authority || "")}<br><span class="meta">${escapeHtml(c.citation.body || "")} ${escapeHtml(c.citation.date || "date unknown")}</span></td>
+          <td data-label="Made">${escapeHtml(c.citation.authority || "")}<br><span class="meta">${escapeHtml(c.citation.body || "")} ${escapeHtml(c.citation.date ? ukDate(c.citation.date) : "date unknown")}</span></td>
           <td data-label="Who">${escapeHtml(c.who || "not stated")}</td>
           <td data-label="Commitment">${escapeHtml(c.what)}<br>${documentLink(c.citation, "read in the minutes")}</td>
-          <td data-label="Due">${escapeHtml(c.due_text || "not stated")}${c.due_date ? `<br><span class="meta">by ${escapeHtml(c.due_date)}</span>` : ""}</td>
-          <td data-label="Status"><span class="status ${STATUSES.has(c.status) ? c.status : ""}">${escapeHtml(String(c.status).replace(/_/g, " "))}</span></td>
-          <td data-label="Follow-up">${c.evidence ? `${escapeHtml(String(c.evidence.quote).slice(0, 200))}… ${documentLink(c.evidence, "read the follow-up")}` : `<span class="meta">none found in ${escapeHtml(c.later_documents_searched)} later documents</span>`}</td>
+          <td data-label="Due">${escapeHtml(c.due_text || "not stated")}${c.due_date ? `<br><span class="meta">by ${escapeHtml(ukDate(c.due_date))}</span>` : ""}</td>
+          <td data-label="Status"><span class="status ${STATUSES.has(c.status) ? c.status : ""}">${escapeHtml(statusName[c.status] || String(c.status))}</span></td>
+          <td data-label="Follow-up">${c.evidence ? `${escapeHtml(String(c.evidence.quote).slice(0, 200))}… ${documentLink(c.evidence, "read the follow-up")}`
+            : c.later_documents_searched ? `<span class="meta">none found in ${escapeHtml(c.later_documents_searched)} later documents</span>`
+            : `<span class="meta">no later papers of this authority are held</span>`}</td>
         </tr>`).join("")}</tbody></table>`;
-      announce(`${body.total} commitments`);
-    } catch (error) {
-      showError(target, error);
-    }
-  };
-  document.getElementById("commitments-form").addEventListener("submit", (event) => { event.preventDefault(); run(); });
-  run();
+  });
+  if (!shown) return;
+  document.title = "Commitments — scrutiny";
+  announce(`${body.total} commitments`);
+  document.getElementById("commitments-csv")?.addEventListener("click", () => download(`/commitments?${query}${query.toString() ? "&" : ""}format=csv`, "commitments.csv"));
 }
 
 // The class of a known grade ("grade-requires"); nothing for anything else.
@@ -455,8 +698,14 @@ async function viewAuthority(name) {
     event.preventDefault();
     location.hash = `#/authority/${encodeURIComponent(document.getElementById("authority-name").value)}`;
   });
-  if (!name) return;
   const target = document.getElementById("authority-result");
+  if (!name) {
+    // The tab opens on the list of authorities held, not an empty page.
+    target.innerHTML = `<h3>Authorities with papers held</h3><ul class="authority-list">${names.map((a) =>
+      `<li><a href="#/authority/${encodeURIComponent(a.name)}">${escapeHtml(a.name)}</a> <span class="meta">(${escapeHtml(a.documents)} documents)</span></li>`).join("")}</ul>`;
+    return;
+  }
+  document.title = `${name} — scrutiny`;
   let body;
   try {
     body = await api(`/authorities/${encodeURIComponent(name)}`);
@@ -473,8 +722,8 @@ async function viewAuthority(name) {
     <table id="inspections-table"><thead><tr><th scope="col">Published</th><th scope="col">Inspection</th><th scope="col">Overall</th><th scope="col">Lead inspector</th><th scope="col">Source</th></tr></thead><tbody>
     ${body.inspections.map((i) => {
       const overall = (i.grades || {}).overall_effectiveness;
-      return `<tr><td data-label="Published">${escapeHtml(i.published || "")}</td>
-      <td data-label="Inspection">${escapeHtml([i.inspection_start, i.inspection_end].filter(Boolean).join(" to "))}</td>
+      return `<tr><td data-label="Published">${escapeHtml(ukDate(i.published))}</td>
+      <td data-label="Inspection">${escapeHtml([i.inspection_start, i.inspection_end].filter(Boolean).map(ukDate).join(" to "))}</td>
       <td data-label="Overall" class="${gradeClass(overall)}">${escapeHtml(overall || "not stated")}</td>
       <td data-label="Lead inspector">${escapeHtml(i.lead_inspector || "")}</td>
       <td data-label="Source">${i.citation ? `“${escapeHtml(i.citation.quote)}” ${documentLink(i.citation, "p. 1")}` : ""}</td></tr>`;
@@ -489,7 +738,7 @@ async function viewAuthority(name) {
     const list = document.getElementById("timeline");
     try {
       const timeline = await api(`/timeline?${new URLSearchParams({ authority: body.name, q })}`);
-      list.innerHTML = timeline.entries.map((e) => `<li><strong>${escapeHtml(e.date)}</strong> ${escapeHtml(e.citation.title || "")} <span class="meta">${describe(e.citation)}</span>
+      list.innerHTML = timeline.entries.map((e) => `<li><strong>${escapeHtml(ukDate(e.date))}</strong> ${escapeHtml(e.citation.title || "")} <span class="meta">${describe(e.citation)}</span>
         <blockquote>${highlight(e.citation.quote, queryTerms(q))}</blockquote>${documentLink(e.citation)}</li>`).join("") || "<li>No dated mentions found.</li>";
       announce(`${timeline.entries.length} dated mentions`);
     } catch (error) {
@@ -519,27 +768,50 @@ function gradeChart(inspections) {
     ${labels}<path d="${path}" fill="none" stroke="#1d4f91" stroke-width="2"/>${dots}</svg>`;
 }
 
+// The stored text, escaped, with "Page N" markers where each PDF page starts and the quoted
+// passage marked; `pages` are [start, end) offsets into the text.
+function documentHtml(text, pages, highlight) {
+  const cuts = new Map();
+  (pages || []).forEach(([start], i) => { if (i > 0 && start > 0 && start < text.length) cuts.set(start, `<span class="page-marker" id="page-${i + 1}">Page ${i + 1}</span>`); });
+  const edges = new Set([0, text.length, ...cuts.keys()]);
+  if (highlight) { edges.add(highlight.start); edges.add(highlight.end); }
+  const sorted = [...edges].sort((a, b) => a - b);
+  let html = "";
+  for (let i = 0; i < sorted.length - 1; i++) {
+    const [from, to] = [sorted[i], sorted[i + 1]];
+    if (cuts.has(from)) html += cuts.get(from);
+    const piece = escapeHtml(text.slice(from, to));
+    const inside = highlight && from >= highlight.start && to <= highlight.end;
+    html += inside ? `<mark${from === highlight.start ? ' id="highlight" tabindex="-1"' : ""}>${piece}</mark>` : piece;
+  }
+  return html;
+}
+
+function pageOf(pages, offset) {
+  const found = (pages || []).findIndex(([start, end]) => offset >= start && offset < end + 2);
+  return found >= 0 ? found + 1 : null;
+}
+
 async function viewDocument(id, params) {
   const query = new URLSearchParams();
   for (const name of ["start", "end"]) if (/^\d+$/.test(params.get(name) || "")) query.set(name, params.get(name));
   try {
     const body = await api(`/documents/${encodeURIComponent(id)}${query.toString() ? `?${query}` : ""}`);
     const fullText = String(body.text ?? "");
-    let text = escapeHtml(fullText);
-    if (body.highlight) {
-      const { start, end } = body.highlight;
-      text = `${escapeHtml(fullText.slice(0, start))}<mark id="highlight" tabindex="-1">${escapeHtml(fullText.slice(start, end))}</mark>${escapeHtml(fullText.slice(end))}`;
-    }
-    // The paper itself: the service's own link to it first, else its web address (http/https only).
-    const original = safeHref(body.original_url, { relative: true }) || safeHref(body.url);
-    const sourceText = (body.sources || [])[0] || body.url || "";
+    const page = body.highlight ? pageOf(body.pages, body.highlight.start) : null;
+    // The paper itself: the service's own link to it (at the cited page), else its web address.
+    const served = safeHref(body.original_url, { relative: true });
+    const original = served ? `${served}${page ? `#page=${page}` : ""}` : safeHref(body.url);
+    const label = served ? `Open the original paper${page && (body.pages || []).length ? ` at page ${page}` : ""}` : "Open the original web page";
     main().innerHTML = `<p><button type="button" class="back" id="back">← Back</button></p>
       <h2>${escapeHtml(body.title || "Document")}</h2>
-      <p class="meta">${describe(body)} · ${escapeHtml((body.doc_type || "").replace("_", " "))} · ${original ? `<a href="${escapeHtml(original)}" rel="noopener noreferrer" id="original-link">original</a>` : `<span class="source">${escapeHtml(sourceText)}</span>`}</p>
-      <div class="document-text" id="document-text">${text}</div>`;
-    // A button, not a javascript: link (the Content-Security-Policy forbids those).
+      <p class="meta">${describe({ ...body, page })} · ${escapeHtml((body.doc_type || "").replace("_", " "))}${original ? ` · <a href="${escapeHtml(original)}" rel="noopener noreferrer" target="_blank" id="original-link">${escapeHtml(label)}</a>` : ""}</p>
+      <div class="document-text" id="document-text">${documentHtml(fullText, body.pages, body.highlight)}</div>`;
+    document.title = `${body.title || "Document"} — scrutiny`;
+    // A button, not a javascript: link (the Content-Security-Policy forbids those). Opened
+    // from a shared link there is no page of ours to go back to: go to search instead.
     document.getElementById("back").addEventListener("click", () => {
-      if (history.length > 1) history.back();
+      if (appNavigations > 0) history.back();
       else location.hash = "#/search";
     });
     const mark = document.getElementById("highlight");
@@ -565,10 +837,12 @@ async function route() {
     if (a.dataset.view === (view || "ask")) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   });
+  const titles = { search: "Search", compare: "Compare authorities", commitments: "Commitments", authority: "Authorities", document: "Document" };
+  document.title = `${titles[view] || "Ask a question"} — scrutiny`;
   try {
     if (view === "search") await viewSearch(params);
-    else if (view === "compare") await viewCompare();
-    else if (view === "commitments") await viewCommitments();
+    else if (view === "compare") await viewCompare(params);
+    else if (view === "commitments") await viewCommitments(params);
     else if (view === "authority") await viewAuthority(arg ? decodeURIComponent(arg) : "");
     else if (view === "document") await viewDocument(decodeURIComponent(arg || ""), params);
     else await viewAsk(params);
@@ -577,5 +851,12 @@ async function route() {
   }
 }
 
-window.addEventListener("hashchange", route);
+window.addEventListener("hashchange", () => { appNavigations += 1; route(); });
+// "Skip to content" moves focus to the main area and leaves the address (and the view) alone.
+document.addEventListener("click", (event) => {
+  const skip = event.target.closest("a.skip");
+  if (!skip) return;
+  event.preventDefault();
+  main().focus();
+});
 window.addEventListener("DOMContentLoaded", startSession);

@@ -170,8 +170,10 @@ def test_ask_the_nfa_question_and_follow_the_citation_to_the_highlighted_passage
     assert in_view
     shot(page, "document")
     page.click("#back")  # a button, not a javascript: link (the policy forbids those)
-    page.wait_for_url("**/#/ask")
-    page.wait_for_selector("#ask-question")
+    # Back returns to the question, with its answer (the question is kept in the address).
+    page.wait_for_url("**/#/ask?q=*")
+    page.wait_for_selector("#answer")
+    assert page.input_value("#ask-question") == "What did the director promise on NFA rates?"
 
 
 def test_not_found_is_said_plainly_with_the_closest_passages(page, live_url):
