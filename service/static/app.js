@@ -19,6 +19,7 @@ let authorities = null;
 let coverage = null;
 let appNavigations = 0;  // route changes since the page loaded: "Back" stays inside the app when > 0
 let requestSeq = 0;  // the newest request; a late answer to an older one is ignored
+let routeSeq = 0;  // the newest route; a view still loading for an older one draws nothing
 let session = null;  // the /whoami answer while signed in (or open); null while signed out
 let sessionChecked = false;  // false until the first /whoami has answered
 
@@ -239,7 +240,7 @@ function filterControls(prefix, { multipleAuthorities = true } = {}) {
   const options = (authorities || []).map((a) => `<option value="${escapeHtml(a.name)}">${escapeHtml(a.name)} (${escapeHtml(a.documents)})</option>`).join("");
   return `
     <div class="row">
-      <label for="${prefix}-authority">Authority
+      <label for="${prefix}-authority">Authority${multipleAuthorities ? ' <span class="meta hint">(click to choose several; type a name to jump to it)</span>' : ""}
         <select id="${prefix}-authority" ${multipleAuthorities ? "multiple" : ""}>${multipleAuthorities ? "" : '<option value="">Any</option>'}${options}</select>
       </label>
       <label for="${prefix}-type">Document type
@@ -249,6 +250,17 @@ function filterControls(prefix, { multipleAuthorities = true } = {}) {
       <label for="${prefix}-until">To <input type="date" id="${prefix}-until"></label>
     </div>`;
 }
+
+// In the authority list a plain click chooses or drops one authority (no Ctrl-click needed);
+// typing a name still jumps to it, as in any list.
+document.addEventListener("mousedown", (event) => {
+  const option = event.target.closest("select[multiple] option");
+  if (!option) return;
+  event.preventDefault();
+  option.selected = !option.selected;
+  option.parentElement.focus();
+  option.parentElement.dispatchEvent(new Event("change", { bubbles: true }));
+});
 
 function readFilters(prefix) {
   const select = document.getElementById(`${prefix}-authority`);
@@ -429,7 +441,10 @@ async function coveragePanel() {
 // -- views ---------------------------------------------------------------------------------------
 
 async function viewAsk(params) {
+  const seq = routeSeq;
   await loadAuthorities();
+  const panel = await coveragePanel();
+  if (seq !== routeSeq) return;
   const question = params.get("q") || "";
   main().innerHTML = `
     <h2>Ask a question</h2>
@@ -441,7 +456,7 @@ async function viewAsk(params) {
       ${filterControls("ask")}
       <div><button type="submit">Ask</button></div>
     </form>
-    ${await coveragePanel()}
+    ${panel}
     <section id="ask-result" aria-live="polite"></section>`;
   fillFilters("ask", params);
   const form = document.getElementById("ask-form");
@@ -492,7 +507,10 @@ function renderAnswer(body) {
 const PAGE_SIZE = 20;
 
 async function viewSearch(params) {
+  const seq = routeSeq;
   await loadAuthorities();
+  const panel = await coveragePanel();
+  if (seq !== routeSeq) return;
   const q = params.get("q") || "";
   main().innerHTML = `
     <h2>Search</h2>
@@ -505,7 +523,7 @@ async function viewSearch(params) {
       </div>
     </form>
     <div id="search-chips"></div>
-    <div class="layout"><aside class="facets" aria-label="Refine">${await coveragePanel()}<div id="facets"></div></aside><section id="search-results" aria-live="polite"></section></div>`;
+    <div class="layout"><aside class="facets" aria-label="Refine">${panel}<div id="facets"></div></aside><section id="search-results" aria-live="polite"></section></div>`;
   fillFilters("search", params);
   document.getElementById("search-sort").value = params.get("sort") === "date" ? "date" : "relevance";
   const form = document.getElementById("search-form");
@@ -589,7 +607,9 @@ function renderFacets(facets) {
 }
 
 async function viewCompare(params) {
+  const seq = routeSeq;
   const names = await loadAuthorities();
+  if (seq !== routeSeq) return;
   const question = params.get("q") || "";
   const chosen = new Set(params.getAll("authority"));
   main().innerHTML = `
@@ -627,7 +647,9 @@ async function viewCompare(params) {
 }
 
 async function viewCommitments(params) {
+  const seq = routeSeq;
   const names = await loadAuthorities();
+  if (seq !== routeSeq) return;
   main().innerHTML = `
     <h2>Commitments register</h2>
     <p>Undertakings recorded in minutes, and whether a later document of the same authority reports back on them.</p>
@@ -687,7 +709,9 @@ function gradeClass(grade) {
 }
 
 async function viewAuthority(name) {
+  const seq = routeSeq;
   const names = await loadAuthorities();
+  if (seq !== routeSeq) return;
   main().innerHTML = `
     <h2>Authority</h2>
     <form class="query" id="authority-form"><div class="row">
@@ -709,6 +733,7 @@ async function viewAuthority(name) {
   let body;
   try {
     body = await api(`/authorities/${encodeURIComponent(name)}`);
+    if (seq !== routeSeq) return;
   } catch (error) {
     showError(target, error);
     return;
@@ -796,7 +821,9 @@ async function viewDocument(id, params) {
   const query = new URLSearchParams();
   for (const name of ["start", "end"]) if (/^\d+$/.test(params.get(name) || "")) query.set(name, params.get(name));
   try {
+    const seq = routeSeq;
     const body = await api(`/documents/${encodeURIComponent(id)}${query.toString() ? `?${query}` : ""}`);
+    if (seq !== routeSeq) return;
     const fullText = String(body.text ?? "");
     const page = body.highlight ? pageOf(body.pages, body.highlight.start) : null;
     // The paper itself: the service's own link to it (at the cited page), else its web address.
@@ -806,7 +833,7 @@ async function viewDocument(id, params) {
     main().innerHTML = `<p><button type="button" class="back" id="back">← Back</button></p>
       <h2>${escapeHtml(body.title || "Document")}</h2>
       <p class="meta">${describe({ ...body, page })} · ${escapeHtml((body.doc_type || "").replace("_", " "))}${original ? ` · <a href="${escapeHtml(original)}" rel="noopener noreferrer" target="_blank" id="original-link">${escapeHtml(label)}</a>` : ""}</p>
-      <div class="document-text" id="document-text">${documentHtml(fullText, body.pages, body.highlight)}</div>`;
+      <div class="document-text" id="document-text" tabindex="0" role="region" aria-label="Text of the document">${documentHtml(fullText, body.pages, body.highlight)}</div>`;
     document.title = `${body.title || "Document"} — scrutiny`;
     // A button, not a javascript: link (the Content-Security-Policy forbids those). Opened
     // from a shared link there is no page of ours to go back to: go to search instead.
@@ -830,6 +857,7 @@ async function route() {
     if (sessionChecked && !document.getElementById("signin-form")) showSignIn();
     return;
   }
+  routeSeq += 1;
   const [path, search] = (location.hash.slice(1) || "/ask").split("?");
   const params = new URLSearchParams(search || "");
   const [, view, arg] = path.split("/");

@@ -213,3 +213,14 @@ def test_the_focus_ring_stands_out_and_phones_never_scroll_sideways(browser, pag
         assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390, route
         shot(phone, "phone-" + route.split("/")[2].split("?")[0])
     context.close()
+
+
+def test_authorities_are_chosen_with_plain_clicks(page, live_url):
+    page.goto(f"{live_url}/#/search")
+    page.wait_for_selector("#search-authority option")
+    page.click("#search-authority option[value='Medway']")
+    page.click("#search-authority option[value='Kent']")
+    chosen = page.eval_on_selector_all("#search-authority option:checked", "els => els.map(e => e.value)")
+    assert sorted(chosen) == ["Kent", "Medway"]
+    page.click("#search-authority option[value='Kent']")  # a second click drops it
+    assert page.eval_on_selector_all("#search-authority option:checked", "els => els.map(e => e.value)") == ["Medway"]
