@@ -450,7 +450,7 @@ async function viewAsk(params) {
     <h2>Ask a question</h2>
     <form class="query" id="ask-form">
       <label for="ask-question">Question
-        <input type="search" id="ask-question" required minlength="3" maxlength="500" aria-describedby="ask-count" placeholder="What did the director promise on NFA rates?" value="${escapeHtml(question)}">
+        <input type="search" id="ask-question" required minlength="3" aria-describedby="ask-count" placeholder="What did the director promise on NFA rates?" value="${escapeHtml(question)}">
       </label>
       <p class="meta" id="ask-count" aria-live="polite"></p>
       ${filterControls("ask")}
@@ -462,11 +462,17 @@ async function viewAsk(params) {
   const form = document.getElementById("ask-form");
   const input = document.getElementById("ask-question");
   // The limit is the API's (500 characters): said as the member types, never cut silently.
-  const count = () => { document.getElementById("ask-count").textContent = `${input.value.length} of 500 characters`; };
+  const count = () => {
+    const line = document.getElementById("ask-count");
+    const over = input.value.length > 500;
+    line.textContent = over ? `${input.value.length} characters: a question can be 500 at most. Shorten it.` : `${input.value.length} of 500 characters`;
+    line.className = over ? "error" : "meta";
+  };
   input.addEventListener("input", count);
   count();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (input.value.length > 500) { count(); input.focus(); return; }  // refused, never cut
     go("ask", filterParams(readFilters("ask"), new URLSearchParams({ q: input.value })));
   });
   const target = document.getElementById("ask-result");

@@ -224,3 +224,14 @@ def test_authorities_are_chosen_with_plain_clicks(page, live_url):
     assert sorted(chosen) == ["Kent", "Medway"]
     page.click("#search-authority option[value='Kent']")  # a second click drops it
     assert page.eval_on_selector_all("#search-authority option:checked", "els => els.map(e => e.value)") == ["Medway"]
+
+
+def test_a_question_over_the_limit_is_refused_not_cut(page, live_url):
+    page.goto(f"{live_url}/#/ask")
+    page.wait_for_selector("#ask-question")
+    long_question = "What did the director promise about caseloads " + "and timeliness " * 40
+    page.fill("#ask-question", long_question)  # pasted whole: nothing is cut
+    assert page.input_value("#ask-question") == long_question
+    page.press("#ask-question", "Enter")
+    assert "500 at most" in page.inner_text("#ask-count")
+    assert "q=" not in page.url and page.locator("#answer").count() == 0
