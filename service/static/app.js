@@ -714,7 +714,7 @@ function gradeClass(grade) {
   return GRADE_LEVEL[grade] ? `grade-${grade.split(" ")[0]}` : "";
 }
 
-async function viewAuthority(name) {
+async function viewAuthority(name, params = new URLSearchParams()) {
   const seq = routeSeq;
   const names = await loadAuthorities();
   if (seq !== routeSeq) return;
@@ -763,19 +763,32 @@ async function viewAuthority(name) {
     <h4>Timeline of a topic</h4>
     <form class="query" id="timeline-form"><div class="row"><label for="timeline-q">Topic <input type="search" id="timeline-q" required placeholder="caseloads"></label><button type="submit">Show timeline</button></div></form>
     <ol id="timeline" class="results"></ol>`;
-  document.getElementById("timeline-form").addEventListener("submit", async (event) => {
+  // The topic lives in the address too (#/authority/Medway?topic=caseloads).
+  const topic = params.get("topic") || "";
+  document.getElementById("timeline-q").value = topic;
+  document.getElementById("timeline-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    const q = document.getElementById("timeline-q").value;
-    const list = document.getElementById("timeline");
-    try {
-      const timeline = await api(`/timeline?${new URLSearchParams({ authority: body.name, q })}`);
-      list.innerHTML = timeline.entries.map((e) => `<li><strong>${escapeHtml(ukDate(e.date))}</strong> ${escapeHtml(e.citation.title || "")} <span class="meta">${describe(e.citation)}</span>
-        <blockquote>${highlight(e.citation.quote, queryTerms(q))}</blockquote>${documentLink(e.citation)}</li>`).join("") || "<li>No dated mentions found.</li>";
-      announce(`${timeline.entries.length} dated mentions`);
-    } catch (error) {
-      if (!(error instanceof SignInNeeded)) list.innerHTML = `<li class="error" role="alert">${escapeHtml(error.message)}</li>`;
-    }
+    go(`authority/${encodeURIComponent(body.name)}`, new URLSearchParams({ topic: document.getElementById("timeline-q").value }));
   });
+  if (!topic) return;
+  const list = document.getElementById("timeline");
+  const button = document.querySelector("#timeline-form button");
+  const mine = ++requestSeq;
+  button.disabled = true;
+  list.setAttribute("aria-busy", "true");
+  list.innerHTML = '<li class="loading">Reading the papers…</li>';
+  try {
+    const timeline = await api(`/timeline?${new URLSearchParams({ authority: body.name, q: topic })}`);
+    if (mine !== requestSeq) return;
+    list.innerHTML = timeline.entries.map((e) => `<li><strong>${escapeHtml(ukDate(e.date))}</strong> ${escapeHtml(e.citation.title || "")} <span class="meta">${describe(e.citation)}</span>
+      <blockquote>${highlight(e.citation.quote, queryTerms(topic))}</blockquote>${documentLink(e.citation)}</li>`).join("") || "<li>No dated mentions of this topic in this authority's papers. Try other words.</li>";
+    announce(`${timeline.entries.length} dated mentions`);
+  } catch (error) {
+    if (mine === requestSeq && !(error instanceof SignInNeeded)) list.innerHTML = `<li class="error" role="alert">${escapeHtml(error.message)}</li>`;
+  } finally {
+    list.removeAttribute("aria-busy");
+    button.disabled = false;
+  }
 }
 
 // Overall effectiveness over time as an SVG line. Only inspections with a known grade and a date
@@ -877,7 +890,7 @@ async function route() {
     if (view === "search") await viewSearch(params);
     else if (view === "compare") await viewCompare(params);
     else if (view === "commitments") await viewCommitments(params);
-    else if (view === "authority") await viewAuthority(arg ? decodeURIComponent(arg) : "");
+    else if (view === "authority") await viewAuthority(arg ? decodeURIComponent(arg) : "", params);
     else if (view === "document") await viewDocument(decodeURIComponent(arg || ""), params);
     else await viewAsk(params);
   } catch (error) {

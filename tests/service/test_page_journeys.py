@@ -235,3 +235,16 @@ def test_a_question_over_the_limit_is_refused_not_cut(page, live_url):
     page.press("#ask-question", "Enter")
     assert "500 at most" in page.inner_text("#ask-count")
     assert "q=" not in page.url and page.locator("#answer").count() == 0
+
+
+def test_a_timeline_topic_is_kept_in_the_address(page, live_url):
+    page.goto(f"{live_url}/#/authority/Medway")
+    page.wait_for_selector("#timeline-q")
+    page.fill("#timeline-q", "caseloads")
+    page.press("#timeline-q", "Enter")
+    page.wait_for_url("**topic=caseloads*")
+    page.wait_for_selector("#timeline li strong")
+    entries = page.inner_text("#timeline")
+    page.reload()
+    page.wait_for_selector("#timeline li strong")
+    assert page.inner_text("#timeline") == entries and page.input_value("#timeline-q") == "caseloads"
