@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 DOCUMENT_SUMMARY_FIELDS = [
     "document_id", "title", "doc_type", "authority", "body", "date", "sources", "url",
     "n_chunks", "n_pages", "content_sha256", "ofsted", "date_source", "pipeline_version", "commitments_version",
-    "text_sha256", "variant_sha256s", "access",
+    "text_sha256", "variant_sha256s", "access", "access_source",
 ]
 # Chunk fields a search hit carries (the embedding header is not needed by readers).
 CHUNK_HIT_FIELDS = [

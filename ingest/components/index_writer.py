@@ -68,6 +68,7 @@ class IndexWriter:
         stored = []
         for document in documents:
             document_id = document.meta["document_id"]
+            level = self._level_kept(document)
             records = [
                 ChunkRecord(
                     document_id=document_id,
@@ -77,14 +78,14 @@ class IndexWriter:
                     end=c.meta["end"],
                     dense=list(c.embedding),
                     sparse=SparseVector(indices=list(c.sparse_embedding.indices), values=list(c.sparse_embedding.values)),
-                    meta={k: v for k, v in c.meta.items() if k not in ("document_id", "chunk_index", "start", "end")},
+                    meta={k: v for k, v in c.meta.items() if k not in ("document_id", "chunk_index", "start", "end")} | level,
                 )
                 for c in by_document.get(document_id, [])
             ]
             existing = self.index.has_document(document_id)
             extra = [entry["source"] for entry in document.meta.get("also_sources", [])]
             sources = list(dict.fromkeys([document.meta["source"], *extra, *((existing or {}).get("sources", []))]))
-            meta = {k: document.meta.get(k) for k in DOCUMENT_META_FIELDS}
+            meta = {k: document.meta.get(k) for k in DOCUMENT_META_FIELDS} | level
             # When it was written, for the coverage statement ("last ingest").
             meta.update(pipeline_version=PIPELINE_VERSION, n_chunks=len(records), indexed_at=datetime.now(UTC).isoformat(timespec="seconds"))
             if existing is not None:
@@ -119,6 +120,20 @@ class IndexWriter:
                 relabelled += self._relabel(self.index.has_document(entry["document_id"]), entry["access"], entry.get("access_source"))
         self.index.flush()
         return {"written": written, "stored": stored, "relabelled": relabelled}
+
+    def _level_kept(self, document: Document) -> dict:
+        """A new version of a stored paper whose level nobody gave in this run keeps the old
+        version's level when that is stricter: editing a paper ingested with `--access
+        restricted` must not make it public. Returns the `access` fields to store, or {}."""
+        if document.meta.get("access_source") != "detected":
+            return {}
+        previous_ids = [document.meta["document_id"], document.meta.get("replaces"), *(e.get("replaces") for e in document.meta.get("also_sources", []))]
+        level, source = document.meta.get("access"), None
+        for previous in filter(None, (self.index.has_document(i) for i in dict.fromkeys(filter(None, previous_ids)))):
+            kept = stricter(level, previous.get("access"))
+            if kept != level:
+                level, source = kept, f"kept from the earlier version ({previous.get('access_source') or 'stored'})"
+        return {"access": level, "access_source": source} if source else {}
 
     def _relabel(self, record: dict | None, level: str, source: str | None) -> int:
         if record is None or record.get("access") == level:

@@ -133,3 +133,25 @@ def test_documents_stored_before_levels_are_given_one_without_reembedding(tmp_pa
         assert {(c["document_id"][0], c["access"]) for c in index.iter_chunks()} == {("a", "restricted"), ("b", "public")}
         assert {(c["document_id"][0], c["access"]) for c in index.iter_commitments()} == {("a", "restricted"), ("b", "public")}
         assert refresh_access(index) == 0
+
+
+def test_an_edited_paper_keeps_a_stricter_level_nobody_withdrew(tmp_path):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    minutes = SEED_MINUTES.read_text()
+    (folder / "settlement.txt").write_text(minutes.replace("Medway", "Kent"))
+    (folder / "ordinary.txt").write_text(minutes)
+    with open_index(IndexSettings(index_path=tmp_path / "index")) as index:
+        run_ingest([str(folder / "settlement.txt")], index, show_progress=False, access="restricted")
+        run_ingest([str(folder / "ordinary.txt")], index, show_progress=False)
+        for name in ("settlement.txt", "ordinary.txt"):
+            (folder / name).write_text((folder / name).read_text() + "\n\nCorrection: the figure is 85,000 pounds.")
+        summary = run_ingest([str(folder)], index, show_progress=False)  # edited, and no level given
+        assert summary.failed == [] and summary.written > 0
+        found = levels(index)
+        # The paper ingested as restricted stays restricted in its new version, chunks and commitments too...
+        assert found["settlement.txt"] == ("restricted", {"restricted"}, {"restricted"})
+        record = index.get_document(index.document_for_source(str(folder / "settlement.txt"))["document_id"], with_text=False)
+        assert record["access_source"].startswith("kept from the earlier version")
+        # ...while an edited public paper is judged afresh (still public: it carries no marking).
+        assert found["ordinary.txt"][0] == "public"
