@@ -7,6 +7,7 @@ them, never buffered, and static files and error responses pass through the same
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Iterable
 
@@ -77,18 +78,23 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+_BRACKETED_HOST = re.compile(r"\[([0-9a-f:.]+)\](?::\d+)?")
+_HOST_NAME = re.compile(r"[a-z0-9.\-_*]+")
+
+
 def host_name(header: str | None) -> str | None:
     """The host of a Host header without its port, lower-case; IPv6 literals keep no brackets."""
     if not header:
         return None
     header = header.strip().lower()
+    # Only "name", "name:port", "[v6]" or "[v6]:port"; anything else ("[::1]@evil.example") is no host.
+    bracketed = _BRACKETED_HOST.fullmatch(header)
     if header.startswith("["):
-        end = header.find("]")
-        return header[1:end] if end > 1 else None
+        return bracketed.group(1) if bracketed else None
     name, _, port = header.partition(":")
-    if port and not port.isdigit():
+    if (port and not port.isdigit()) or not _HOST_NAME.fullmatch(name):
         return None
-    return name or None
+    return name
 
 
 class TrustedHostMiddleware:

@@ -132,6 +132,11 @@ def test_the_default_hosts_are_loopback_and_the_bound_name(tmp_path):
         statuses = {host: test_client.get("/health/live", headers={"host": host}).status_code for host in ["127.0.0.1:8000", "localhost", "[::1]:8000", "testserver", "0.0.0.0", "127.0.0.1.evil.example", ""]}
     assert statuses == {"127.0.0.1:8000": 200, "localhost": 200, "[::1]:8000": 200, "testserver": 400, "0.0.0.0": 400, "127.0.0.1.evil.example": 400, "": 400}
 
+    # A bracketed prefix does not smuggle another name past the check (found by review).
+    with TestClient(app) as test_client:
+        smuggled = ["[::1]@evil.example", "[::1]evil.example", "[localhost]@evil.example", "[127.0.0.1]evil.example", "[::1]/x", "localhost@evil.example"]
+        assert {host: test_client.get("/health/live", headers={"host": host}).status_code for host in smuggled} == dict.fromkeys(smuggled, 400)
+
 
 # -- request size -------------------------------------------------------------------------------
 
