@@ -15,7 +15,16 @@ def _store():
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
-    store = _store()
+    from service.errors import ServiceError
+
+    try:
+        return _keys(args, _store())
+    except ServiceError as e:
+        print(f"scrutiny: {e.message}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _keys(args: argparse.Namespace, store) -> int:
     if args.action == "add":
         if not args.name or not args.role:
             print("scrutiny: keys add needs --name and --role", file=sys.stderr)

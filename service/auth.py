@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 
 from councils.access import ROLES, Role, readable_levels
 from indexes.scope import reading_as
-from service.errors import RateLimitedError, UnauthorizedError
+from service.errors import KeysUnavailableError, RateLimitedError, UnauthorizedError
 
 KEY_PREFIX = "scr_"
 
@@ -64,6 +64,9 @@ class KeyStore:
         self._stamp: tuple[int, int] | None = None
         self._file = KeyFile()
         self._by_digest: dict[str, ApiKey] = {}
+        # Once this process has seen a key, a key file that goes missing or empty locks the
+        # service instead of opening it (a deleted file must not make everyone an officer).
+        self._seen_keys = False
 
     def _load(self) -> KeyFile:
         try:
@@ -74,9 +77,16 @@ class KeyStore:
         stamp = (stat.st_mtime_ns, stat.st_size)
         with self._read_lock:
             if stamp != self._stamp:
-                self._file = KeyFile.model_validate_json(self.path.read_text(encoding="utf-8"))
+                try:
+                    self._file = KeyFile.model_validate_json(self.path.read_text(encoding="utf-8"))
+                except (ValueError, OSError) as e:
+                    # Unreadable keys: refuse every request (fail closed) with a clear error.
+                    self._stamp, self._file, self._by_digest = None, KeyFile(), {}
+                    self._seen_keys = True
+                    raise KeysUnavailableError(f"the access keys file {self.path.name} cannot be read ({e.__class__.__name__}); ask the operator to restore it") from None
                 self._by_digest = {key.sha256: key for key in self._file.keys}
                 self._stamp = stamp
+        self._seen_keys = self._seen_keys or bool(self._file.keys)
         return self._file
 
     def keys(self) -> list[ApiKey]:
@@ -85,7 +95,7 @@ class KeyStore:
     def configured(self) -> bool:
         """Any key ever made, revoked ones included: revoking the last key locks the service
         rather than opening it."""
-        return bool(self._load().keys)
+        return bool(self._load().keys) or self._seen_keys
 
     def active(self, key_id: str) -> ApiKey | None:
         """The key with this id, unless it is revoked or unknown."""

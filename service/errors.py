@@ -43,6 +43,11 @@ class UnavailableError(ServiceError):
     code = "index_unavailable"
 
 
+class KeysUnavailableError(ServiceError):
+    status_code = 503
+    code = "keys_unavailable"
+
+
 class UnauthorizedError(ServiceError):
     status_code = 401
     code = "unauthorized"

@@ -109,3 +109,35 @@ def test_an_open_service_is_refused_beyond_loopback(keys_file):
 def test_serve_refuses_an_open_non_loopback_bind_before_loading_anything(keys_file, capsys):
     assert main(["serve", "--host", "0.0.0.0", "--port", "8999"]) == 2
     assert "--allow-open" in capsys.readouterr().err
+
+
+def test_a_key_file_that_disappears_locks_the_running_service_rather_than_opening_it(keys_file):
+    # Found by review: a missing file used to read as "no keys", i.e. open, as officer.
+    store = KeyStore(keys_file)
+    _, secret = store.add("Officer", "officer")
+    with TestClient(auth_only_app(keys_file)) as client:
+        assert client.get("/whoami", headers={"X-API-Key": secret}).status_code == 200
+        keys_file.rename(keys_file.with_suffix(".moved"))
+        assert client.get("/whoami").status_code == 401
+        assert client.get("/whoami", headers={"X-API-Key": secret}).status_code == 401
+        keys_file.write_text('{"keys": []}')  # emptied by hand: still locked
+        assert client.get("/whoami").status_code == 401
+
+
+def test_a_service_started_open_stays_open_until_keys_are_made(keys_file):
+    with TestClient(auth_only_app(keys_file)) as client:
+        assert client.get("/whoami").json()["open"] is True
+        _, secret = KeyStore(keys_file).add("First", "member")
+        assert client.get("/whoami").status_code == 401
+        assert client.get("/whoami", headers={"X-API-Key": secret}).json()["role"] == "member"
+
+
+def test_an_unreadable_key_file_refuses_every_request_in_the_error_shape(keys_file, capsys):
+    store = KeyStore(keys_file)
+    _, secret = store.add("Officer", "officer")
+    with TestClient(auth_only_app(keys_file)) as client:
+        keys_file.write_text("{bad")
+        response = client.get("/whoami", headers={"X-API-Key": secret})
+        assert response.status_code == 503 and response.json()["error"]["code"] == "keys_unavailable"
+    assert main(["keys", "list"]) == 2
+    assert "cannot be read" in capsys.readouterr().err
