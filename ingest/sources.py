@@ -181,6 +181,16 @@ def collect_sources(arguments: list[str], access: str | None = None) -> Collecte
         key = str(path.resolve())
         if key in seen:
             return
+        try:
+            key.encode("utf-8")
+        except UnicodeEncodeError:
+            # A name that is not UTF-8 cannot be stored or cited; reported, the rest carries on.
+            failed.append({"source": os.fsencode(key).decode("utf-8", "backslashreplace"), "reason": "file name is not valid UTF-8; rename the file"})
+            return
+        if not path.is_file():
+            # A FIFO, socket or device would block or never end: only regular files are read.
+            failed.append({"source": key, "reason": "not a regular file"})
+            return
         if path.suffix.lower() not in DOCUMENT_SUFFIXES:
             if explicit:
                 failed.append({"source": key, "reason": f"unsupported file type {path.suffix or '(none)'}; expected .txt, .html or .pdf"})

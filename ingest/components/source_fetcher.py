@@ -1,6 +1,7 @@
 import hashlib
 import logging
 import os
+import stat
 from pathlib import Path
 
 import httpx
@@ -61,9 +62,13 @@ class SourceFetcher:
             return bytes(body), {"url": source, "mime_type": response.headers.get("content-type", "").split(";")[0]}
         path = Path(source)
         # Sources are resolved paths: a link in their place now was put there since (O_NOFOLLOW).
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # O_NONBLOCK: opening a FIFO put in a file's place must not wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(descriptor, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise OSError("not a regular file")
+            size = status.st_size
             if size > self.max_bytes:
                 raise self._over(size)
             data = handle.read(self.max_bytes + 1)

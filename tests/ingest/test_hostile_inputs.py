@@ -231,3 +231,24 @@ def test_a_symlink_inside_the_folder_or_named_explicitly_is_read(tmp_path):
         summary = run_ingest([str(folder), str(named)], index, show_progress=False)
         assert summary.failed == [] and summary.documents == 2
         assert index.document_for_source(str(outside)) is not None
+
+
+def test_odd_file_names_and_a_fifo_fail_by_name_and_the_rest_is_ingested(tmp_path):
+    # Found by review: a non-UTF-8 name crashed the whole run; a FIFO named .txt hung it.
+    import os
+
+    from indexes import IndexSettings, open_index
+    from ingest.pipeline import run_ingest
+    from tests.conftest import SAMPLE
+
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "good.txt").write_text((SAMPLE / "seeds" / "000_432f14c8a3e0f0b6.txt").read_text())
+    with open(os.path.join(os.fsencode(folder), b"bad\xffname.txt"), "wb") as handle:
+        handle.write(b"Some minutes about caseloads.")
+    os.mkfifo(folder / "fifo.txt")
+    with open_index(IndexSettings(index_path=tmp_path / "index")) as index:
+        summary = run_ingest([str(folder)], index, show_progress=False)
+    reasons = {failure["source"].rsplit("/", 1)[-1]: failure["reason"] for failure in summary.failed}
+    assert reasons == {"bad\\xffname.txt": "file name is not valid UTF-8; rename the file", "fifo.txt": "not a regular file"}
+    assert summary.documents == 1
