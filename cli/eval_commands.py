@@ -68,12 +68,15 @@ def cmd_train_answerer(args: argparse.Namespace) -> int:
     from service.answering.model import DEFAULT_MODEL_PATH
 
     def action(engine) -> int:
+        import tempfile
+
         from eval.train_answerer import train
 
         engine.warm_up()
-        model = train(engine)
         target = Path(args.output) if args.output else DEFAULT_MODEL_PATH
-        model.save(target)
+        with tempfile.TemporaryDirectory(prefix="scrutiny-train-") as workdir:
+            model = train(engine, Path(workdir))
+            model.save(target)
         print(f"saved to {target} (threshold {model.threshold:.4f}, {model.provenance['seconds']} s)")
         return 0
 

@@ -5,6 +5,7 @@ Split by document into train / dev / test: the answer model is trained on train,
 calibrated on dev, and test is scored once, at the end (eval/README.md)."""
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,16 @@ DEFAULT_SETS = [DATA / "questions.jsonl"]
 KINDS = ("number", "who", "when", "why", "found", "promised", "list", "compare")
 SPLITS = ("train", "dev", "test")
 PARTS = ("seeds", "shared")
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'").lower()).strip()
+
+
+def fact_found(alternatives: list[str], text: str) -> bool:
+    """One key fact (any of its spellings) is in `text`, ignoring case, quote marks and spacing."""
+    normal = _normal(text)
+    return any(_normal(a) in normal for a in alternatives)
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,14 @@ class KnownAnswer:
     def states_answer(self, source: str | None, start: int, end: int) -> bool:
         """A quote at [start, end) of `source` overlaps a sentence labelled as stating the answer."""
         return bool(source) and any(source.endswith(a.source) and start < a.end and a.start < end for a in self.answers)
+
+    def quote_is_right(self, source: str | None, start: int, end: int, quote: str) -> bool:
+        """A quote states the answer: it comes from a relevant document and holds a key fact or
+        overlaps a sentence labelled as the answer. What strict citation precision counts, and
+        what the answer model learns to find."""
+        if not self.answerable or self.relevant_key(source) is None:
+            return False
+        return any(fact_found(f, quote) for f in self.facts) or self.states_answer(source, start, end)
 
 
 def _entry(record: dict, where: str) -> KnownAnswer:

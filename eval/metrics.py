@@ -1,23 +1,15 @@
 """Scoring one run of the labelled question set: answers (right and cited, key facts), citation
 precision (strict and lenient), abstention, retrieval (Haystack's evaluators) and latency."""
 
-import re
 import statistics
 from dataclasses import dataclass, field
 
 from haystack import Document
 from haystack.components.evaluators import DocumentMRREvaluator, DocumentNDCGEvaluator, DocumentRecallEvaluator
 
-from eval.known_answers import KnownAnswer
+from eval.known_answers import KnownAnswer, fact_found
 
 
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'").lower()).strip()
-
-
-def fact_found(alternatives: list[str], text: str) -> bool:
-    normal = _normal(text)
-    return any(_normal(a) in normal for a in alternatives)
 
 
 @dataclass
@@ -39,16 +31,10 @@ class QuestionResult:
         quoted = " ".join(c["quote"] for c in self.citations)
         return sum(fact_found(f, quoted) for f in self.known.facts) / len(self.known.facts)
 
-    def _states_answer(self, citation: dict) -> bool:
-        """The quote holds a key fact or overlaps a sentence labelled as stating the answer."""
-        return any(fact_found(f, citation["quote"]) for f in self.known.facts) or self.known.states_answer(
-            citation["source"], citation["start"], citation["end"]
-        )
-
     def citation_hits(self, strict: bool = True) -> list[bool]:
         """Each citation is right when it comes from a relevant document and states the answer.
         Lenient: a context sentence from the same document as a right quote also counts."""
-        right = [self.known.relevant_key(c["source"]) is not None and self._states_answer(c) for c in self.citations]
+        right = [self.known.quote_is_right(c["source"], c["start"], c["end"], c["quote"]) for c in self.citations]
         documents_right = {c["document_id"] for c, hit in zip(self.citations, right) if hit}
         if strict:
             return right

@@ -1,20 +1,28 @@
-"""Trains the answer model: the sentence model on the train split, the confidence model and the
-abstention threshold on the dev split, each question run through the same ask pipeline (and so
-the same passages) users get at the API's defaults. The test split is never read here.
+"""Trains the answer model: the sentence encoder (MiniLM fine-tuned) and the sentence model on the
+train split, the confidence model and the abstention threshold on the dev split, each question run
+through the same ask pipeline (and so the same passages) users get at the API's defaults. The test
+split is never read here.
 
-    scrutiny train-answerer --index var/full     # ~3 minutes on 2 cores over the whole corpus
+    scrutiny train-answerer --index var/full     # ~15 minutes on 2 cores over the whole corpus
+
+The sentence model's similarity features come from the fine-tuned encoder. On its own training
+questions that encoder is too good to be true, so the train features are cross-fitted: train
+questions fall into FOLDS groups by document, and each group is featurised by an encoder tuned on
+the other groups only. Dev is featurised by the encoder tuned on all of train, the one shipped.
 """
 
 import re
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from haystack import Document
 
 from eval.known_answers import KnownAnswer, load_known_answers
-from eval.metrics import fact_found
-from service.answering.features import FEATURE_NAMES
+from eval.train_encoder import EncoderTraining, Triplet, fine_tune
+from service.answering.features import COS_SENTENCE, COV_SENTENCE, FEATURE_NAMES
 from service.answering.model import CONFIDENCE_FEATURES, AnswerModel, Logistic
 from service.answering.question import STOPWORDS
 from service.components.learned_answerer import LearnedAnswerer, ScoredCandidates, confidence_features
@@ -25,10 +33,24 @@ from service.schemas import AskRequest, Filters
 MAX_FALSE_ABSTENTION = 0.05
 # L2 strength of both logistic models (scikit-learn's default; not tuned).
 REGULARISATION_C = 1.0
+# Groups of train documents for cross-fitting the encoder's features.
+FOLDS = 2
 # The meaning floor of search: the highest score a search these documents do not discuss reaches
 # (passages holding most of a query's words match anyway; service/components/relevance_floor.py).
 OFF_TOPIC_QUANTILE = 1.0
 OFF_TOPIC_SEARCHES = Path(__file__).parent / "data" / "off_topic_searches.txt"
+
+
+@dataclass
+class Asked:
+    """What the ask pipeline gave the answer stage for one question."""
+
+    known: KnownAnswer
+    structured: bool  # a structured fact answered it (no sentence choice to learn)
+    topic: str
+    additions: list[str]
+    embedding: list[float]
+    passages: list[Document]
 
 
 @dataclass
@@ -38,38 +60,64 @@ class Collected:
     labels: np.ndarray
 
 
-def quote_is_right(known: KnownAnswer, meta: dict, start: int, end: int, quote: str) -> bool:
-    """A quote states the answer: it overlaps a sentence labelled as the answer, or (for a
-    question labelled with facts only) it comes from a relevant document and holds a key fact."""
-    source = meta.get("source")
-    if known.answers:
-        return known.states_answer(source, start, end)
-    return known.relevant_key(source) is not None and any(fact_found(f, quote) for f in known.facts)
-
-
-def collect(engine: QueryEngine, answerer: LearnedAnswerer, questions: list[KnownAnswer]) -> list[Collected]:
-    rows = []
+def ask_all(engine: QueryEngine, questions: list[KnownAnswer]) -> list[Asked]:
+    asked = []
     for known in questions:
         result = engine.run_ask_pipeline(
             AskRequest(question=known.question, filters=Filters(**known.filters)), outputs={"scope", "expander", "embedder", "inspection_facts"}
         )
-        if result["inspection_facts"]["answer"] is not None:
-            rows.append(Collected(known, None, np.zeros(0)))
+        asked.append(
+            Asked(known, result["inspection_facts"]["answer"] is not None, result["scope"]["topic"], result["expander"]["additions"],
+                  result["embedder"]["embedding"], result["deduplicator"]["passages"])
+        )
+    return asked
+
+
+def collect(answerer: LearnedAnswerer, asked: list[Asked]) -> list[Collected]:
+    """Each question's candidate sentences, featurised with the answerer's current encoder, and
+    labelled: 1 for a sentence that states the answer (`KnownAnswer.quote_is_right`)."""
+    rows = []
+    for a in asked:
+        if a.structured:
+            rows.append(Collected(a.known, None, np.zeros(0)))
             continue
-        scored = answerer.featurise(
-            result["scope"]["topic"], result["deduplicator"]["passages"], result["embedder"]["embedding"], result["expander"]["additions"]
-        )
-        labels = np.asarray(
-            [
-                known.answerable
-                and quote_is_right(known, scored.passages[c.passage_index].meta, scored.passages[c.passage_index].meta["start"] + c.start,
-                                   scored.passages[c.passage_index].meta["start"] + c.end, (scored.passages[c.passage_index].content or "")[c.start : c.end])
-                for c in scored.candidates
-            ],
-            dtype=np.float32,
-        )
-        rows.append(Collected(known, scored, labels))
+        scored = answerer.featurise(a.topic, a.passages, a.embedding, a.additions, asked=a.known.question)
+        labels = []
+        for c in scored.candidates:
+            passage = scored.passages[c.passage_index]
+            offset = passage.meta["start"]
+            labels.append(a.known.quote_is_right(passage.meta.get("source"), offset + c.start, offset + c.end, (passage.content or "")[c.start : c.end]))
+        rows.append(Collected(a.known, scored, np.asarray(labels, dtype=np.float32)))
     return rows
+
+
+def fold_of(known: KnownAnswer) -> int:
+    """The cross-fitting group of a question, by its first relevant document (its id if none), so
+    questions on one document share a group."""
+    return zlib.crc32((sorted(known.relevant)[0] if known.relevant else known.id).encode()) % FOLDS
+
+
+def sentence_text(scored: ScoredCandidates, i: int) -> str:
+    c = scored.candidates[i]
+    return (scored.passages[c.passage_index].content or "")[c.start : c.end]
+
+
+def triplets(rows: list[Collected], settings: EncoderTraining) -> list[Triplet]:
+    """(question, answering sentence, hard negative) triplets. Hard negatives are the candidates
+    of the same question most like it by base MiniLM similarity and key-term coverage that do not
+    state the answer; a question whose answer is not among its candidates uses its labelled
+    answering sentences."""
+    out = []
+    for row in rows:
+        if not row.known.answerable or row.scored is None or not row.scored.candidates:
+            continue
+        features = row.scored.features
+        order = np.argsort(-(features[:, COS_SENTENCE] + features[:, COV_SENTENCE]), kind="stable")
+        answers = [sentence_text(row.scored, i) for i in order if row.labels[i] > 0][: settings.positives]
+        answers = answers or [a.quote for a in row.known.answers][: settings.positives]
+        negatives = [sentence_text(row.scored, i) for i in order if row.labels[i] == 0][: settings.negatives]
+        out.extend(Triplet(row.known.question, answer, negative) for answer in answers for negative in negatives)
+    return out
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Logistic:
@@ -84,30 +132,43 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Logist
 
 
 def answer_is_right(known: KnownAnswer, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> bool:
-    if not known.answerable:
-        return False
     for index, start, end in quotes:
         meta = scored.passages[index].meta
-        if quote_is_right(known, meta, meta["start"] + start, meta["start"] + end, (scored.passages[index].content or "")[start:end]):
+        if known.quote_is_right(meta.get("source"), meta["start"] + start, meta["start"] + end, (scored.passages[index].content or "")[start:end]):
             return True
     return False
 
 
-def train(engine: QueryEngine, log=print) -> AnswerModel:
-    """Fit and return the answer model (not saved)."""
+def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: EncoderTraining = EncoderTraining()) -> AnswerModel:
+    """Fit and return the answer model (not saved); its encoder is written in `workdir`."""
     started = time.perf_counter()
-    answerer = LearnedAnswerer(model=engine.index.settings.model)
+    base_model = engine.index.settings.model
+    answerer = LearnedAnswerer(model=base_model)
     questions = load_known_answers(split="train")
-    train_rows = collect(engine, answerer, questions)
+    train_asked = ask_all(engine, questions)
+    dev_asked = ask_all(engine, load_known_answers(split="dev"))
+
+    # The encoder: hard negatives chosen with the base MiniLM, one encoder per held-out group
+    # (for the train features) and one on all of train (shipped, and for dev).
+    answerer.use_encoder(None)
+    base_rows = collect(answerer, train_asked)
+    for fold in range(FOLDS):
+        fine_tune(base_model, triplets([r for r in base_rows if fold_of(r.known) != fold], encoder_settings), workdir / f"fold{fold}.onnx", encoder_settings, log)
+    encoder = fine_tune(base_model, triplets(base_rows, encoder_settings), workdir / "encoder.onnx", encoder_settings, log)
+
+    train_rows = []
+    for fold in range(FOLDS):
+        answerer.use_encoder(workdir / f"fold{fold}.onnx")
+        train_rows += collect(answerer, [a for a in train_asked if fold_of(a.known) == fold])
     usable = [r for r in train_rows if r.scored is not None and r.scored.candidates]
     x = np.concatenate([r.scored.features for r in usable])
     y = np.concatenate([r.labels for r in usable])
     log(f"train: {len(train_rows)} questions, {len(usable)} with candidates, {len(y)} sentences, {int(y.sum())} answering")
     sentence = fit_logistic(x, y, FEATURE_NAMES)
 
-    dev_rows = collect(engine, answerer, load_known_answers(split="dev"))
-    provisional = AnswerModel(sentence, Logistic(CONFIDENCE_FEATURES, *_identity(len(CONFIDENCE_FEATURES))), 0.0, {})
+    provisional = AnswerModel(sentence, Logistic(CONFIDENCE_FEATURES, *_identity(len(CONFIDENCE_FEATURES))), 0.0, {}, encoder_path=encoder)
     answerer.use_model(provisional)
+    dev_rows = collect(answerer, dev_asked)
     features, labels, answerable = [], [], []
     for row in dev_rows:
         if row.scored is None or not row.scored.candidates:
@@ -130,16 +191,17 @@ def train(engine: QueryEngine, log=print) -> AnswerModel:
     )
     relevance_floor = search_floor(engine, load_known_answers(split="dev"), log)
     provenance = {
-        "trained_on": "train split (sentence model), dev split (confidence model and threshold)",
+        "trained_on": "train split (encoder, cross-fitted in %d groups by document, and sentence model), dev split (confidence model and threshold)" % FOLDS,
         "train_questions": len(questions),
         "train_sentences": int(len(y)),
         "dev_questions": len(features),
+        "encoder": {"base": Path(base_model).name, **{k: v for k, v in vars(encoder_settings).items()}},
         "max_false_abstention": MAX_FALSE_ABSTENTION,
         "off_topic_quantile": OFF_TOPIC_QUANTILE,
         "regularisation_c": REGULARISATION_C,
         "seconds": round(time.perf_counter() - started, 1),
     }
-    return AnswerModel(sentence, confidence, round(threshold, 6), provenance, round(relevance_floor, 6))
+    return AnswerModel(sentence, confidence, round(threshold, 6), provenance, round(relevance_floor, 6), encoder)
 
 
 def keywords(question: str) -> str:

@@ -1,5 +1,6 @@
 """The all-MiniLM-L6-v2 weights run by ONNX Runtime: one session per process, shared by the query
-embedder and the answer stage (which embeds the sentences of the passages it reads)."""
+embedder; and the answer stage's sentence encoder (MiniLM fine-tuned on the train split, an int8
+ONNX file beside the answer model), which has the same tokenizer."""
 
 import json
 from functools import lru_cache
@@ -21,11 +22,16 @@ class OnnxEncoder:
         vectors = encoder.encode(["NFA rates", "caseloads"])  # (2, 384) float32
     """
 
-    def __init__(self, model: str, cache_dir: str | None = None, threads: int = 2):
+    def __init__(self, model: str, cache_dir: str | None = None, threads: int = 2, onnx_file: str | None = None):
+        """
+        :param model: Folder of the sentence-transformers model (its tokenizer, and its weights
+            unless `onnx_file` is given).
+        :param onnx_file: An ONNX export of a model fine-tuned from `model` to run instead.
+        """
         import onnxruntime
         from tokenizers import Tokenizer
 
-        onnx_file = ensure_exported(model, cache_dir)
+        onnx_file = onnx_file or ensure_exported(model, cache_dir)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         self._session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
@@ -57,7 +63,7 @@ class OnnxEncoder:
             out[rows] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         return out
 
-@lru_cache(maxsize=2)
-def shared_encoder(model: str, cache_dir: str | None = None, threads: int = 2) -> OnnxEncoder:
-    """One encoder per model and cache folder in a process."""
-    return OnnxEncoder(model, cache_dir, threads)
+@lru_cache(maxsize=4)
+def shared_encoder(model: str, cache_dir: str | None = None, threads: int = 2, onnx_file: str | None = None) -> OnnxEncoder:
+    """One encoder per model (or ONNX file) and cache folder in a process."""
+    return OnnxEncoder(model, cache_dir, threads, onnx_file)

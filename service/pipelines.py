@@ -89,4 +89,7 @@ def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expan
     pipeline.connect("expander.additions", "answerer.additions")
     pipeline.connect("embedder.embedding", "answerer.query_embedding")
     pipeline.connect("deduplicator.passages", "answerer.passages")
+    if settings.answerer == "learned":
+        # Its fine-tuned sentence encoder reads the whole question, as it was trained to.
+        pipeline.connect("expander.query", "answerer.asked")
     return pipeline

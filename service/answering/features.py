@@ -114,13 +114,17 @@ def sentence_features(
     spans_by_passage: list[list[tuple[int, int]]],
     sentence_vectors: np.ndarray,
     weights: list[float],
+    question_vector: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One row of FEATURE_NAMES per candidate."""
+    """One row of FEATURE_NAMES per candidate. `query_vector` is the retrieval embedding the
+    passages' stored vectors are compared with; `question_vector` (default: the same) is the
+    question in the sentence encoder's space, compared with `sentence_vectors`."""
+    question_vector = query_vector if question_vector is None else question_vector
     rows = np.zeros((len(candidates), len(FEATURE_NAMES)), dtype=np.float32)
     if not candidates:
         return rows
     by_key = {(c.passage_index, c.position): i for i, c in enumerate(candidates)}
-    cos_sentence = sentence_vectors @ query_vector
+    cos_sentence = sentence_vectors @ question_vector
     cos_passage = passage_vectors @ query_vector if len(passage_vectors) else np.zeros(len(passages))
     top_score = max(scores) if scores and max(scores) > 0 else 1.0
     shape = SHAPES.get(analysis.asks)
@@ -139,7 +143,7 @@ def sentence_features(
         has_shape = bool(shape.search(sentence)) if shape is not None else False
         rows[i] = (
             cos_sentence[i],
-            float(window_vector @ query_vector),
+            float(window_vector @ question_vector),
             cos_passage[c.passage_index],
             1.0 / (1 + c.passage_index),
             scores[c.passage_index] / top_score,

@@ -1,9 +1,11 @@
 """The learned answer model: a logistic regression over `FEATURE_NAMES` that gives each sentence
 the probability that it states the answer (trained on the train split), and a second one over
 answer-level features that gives the probability that the cited answer is right (fitted on the
-dev split), with the abstention threshold chosen there. Stored as a small JSON file; inference is
-numpy only."""
+dev split), with the abstention threshold chosen there. Stored as a small JSON file beside the
+sentence encoder it was trained with (MiniLM fine-tuned on the train split, int8 ONNX, named and
+hashed in the JSON); inference is numpy and ONNX Runtime only."""
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ import numpy as np
 from service.answering.features import FEATURE_NAMES
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "answer_model.json"
+ENCODER_FILE = "answer_encoder.onnx"
 CONFIDENCE_FEATURES = ("best_logit", "unseen_share", "entities_quote", "entities_context", "cos_passage", "runner_up_gap", "shape_missing", "coverage_quote")
 
 
@@ -57,10 +60,24 @@ class AnswerModel:
     # The cosine similarity at which a /search passage matches by meaning alone: the highest that
     # off-topic searches reach (eval/data/off_topic_searches.txt); see RelevanceFloor.
     relevance_floor: float | None = None
+    # The fine-tuned sentence encoder the sentence model's similarity features were computed
+    # with (an ONNX file beside the model file); None: the base MiniLM.
+    encoder_path: Path | None = None
 
     def save(self, path: Path) -> None:
+        """Write the model JSON to `path`; the encoder file (if any) is copied beside it and
+        recorded with its SHA-256, so a model is never paired with another encoder."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        encoder = None
+        if self.encoder_path is not None:
+            target = path.parent / ENCODER_FILE
+            if Path(self.encoder_path).resolve() != target.resolve():
+                partial = target.with_suffix(".partial")
+                partial.write_bytes(Path(self.encoder_path).read_bytes())
+                partial.replace(target)
+            encoder = {"file": ENCODER_FILE, "sha256": _sha256(target)}
         data = {
+            "encoder": encoder,
             "sentence": self.sentence.as_dict(),
             "confidence": self.confidence.as_dict(),
             "threshold": self.threshold,
@@ -74,12 +91,26 @@ class AnswerModel:
         path = Path(path) if path is not None else DEFAULT_MODEL_PATH
         try:
             data = json.loads(path.read_text())
+            encoder_path = None
+            if data.get("encoder"):
+                encoder_path = path.parent / data["encoder"]["file"]
+                if _sha256(encoder_path) != data["encoder"]["sha256"]:
+                    raise ModelFileError(f"answer model {path}: {encoder_path.name} is not the encoder it was trained with (SHA-256 differs): retrain with `scrutiny train-answerer`")
             return cls(
                 Logistic.from_dict(data["sentence"], FEATURE_NAMES),
                 Logistic.from_dict(data["confidence"], CONFIDENCE_FEATURES),
                 float(data["threshold"]),
                 data.get("provenance", {}),
                 data.get("relevance_floor"),
+                encoder_path,
             )
         except (OSError, KeyError, TypeError, json.JSONDecodeError) as e:
             raise ModelFileError(f"answer model {path}: {e}") from e
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

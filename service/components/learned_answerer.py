@@ -75,29 +75,41 @@ class LearnedAnswerer:
         if self._answer_model is None:
             self._answer_model = AnswerModel.load(Path(self.model_path) if self.model_path else None)
         if self._encoder is None:
-            self._encoder = shared_encoder(self.model)
+            self.use_encoder(self._answer_model.encoder_path)
 
     def use_model(self, answer_model: AnswerModel) -> None:
-        """Answer with `answer_model` (training calibrates a model before it is saved)."""
+        """Answer with `answer_model` and its sentence encoder (training calibrates a model
+        before it is saved)."""
         self._answer_model = answer_model
+        self.use_encoder(answer_model.encoder_path)
+
+    def use_encoder(self, onnx_file: Path | None) -> None:
+        """Embed sentences and the question with this fine-tuned ONNX encoder (None: base MiniLM)."""
+        self._encoder = shared_encoder(self.model, onnx_file=str(onnx_file) if onnx_file else None)
 
     @property
     def threshold(self) -> float:
         self.warm_up()
         return self._answer_model.threshold if self.min_confidence is None else self.min_confidence
 
-    def score(self, question: str, passages: list[Document], query_embedding: list[float], additions: list[str] | None = None) -> ScoredCandidates:
+    def score(
+        self, question: str, passages: list[Document], query_embedding: list[float], additions: list[str] | None = None, asked: str | None = None
+    ) -> ScoredCandidates:
         """Candidate sentences of the passages read, their features and probabilities."""
         self.warm_up()
-        scored = self.featurise(question, passages, query_embedding, additions)
+        scored = self.featurise(question, passages, query_embedding, additions, asked)
         if scored.candidates:
             scored.probabilities = self._answer_model.sentence.probability(scored.features)
         return scored
 
-    def featurise(self, question: str, passages: list[Document], query_embedding: list[float], additions: list[str] | None = None) -> ScoredCandidates:
-        """Candidate sentences of the passages read and their features (no trained model needed)."""
+    def featurise(
+        self, question: str, passages: list[Document], query_embedding: list[float], additions: list[str] | None = None, asked: str | None = None
+    ) -> ScoredCandidates:
+        """Candidate sentences of the passages read and their features, with the encoder in use
+        (`use_encoder`; base MiniLM until one is set). `question` is the topic the key terms come
+        from; `asked` the whole question as put, which the sentence encoder compares sentences with."""
         if self._encoder is None:
-            self._encoder = shared_encoder(self.model)
+            self.use_encoder(None)
         read = passages[: self.policy.passages_read]
         texts = [p.content or "" for p in read]
         analysis = analyse(question, additions)
@@ -105,10 +117,11 @@ class LearnedAnswerer:
         weights, unseen_share = term_weights(analysis, texts)
         query = np.asarray(query_embedding, dtype=np.float32)
         passage_vectors = np.asarray([p.embedding if p.embedding is not None else np.zeros(len(query)) for p in read], dtype=np.float32).reshape(len(read), len(query))
-        sentence_vectors = self._encoder.encode([texts[c.passage_index][c.start : c.end] for c in candidates])
+        # The question and its candidate sentences in one batch: one call into the encoder.
+        vectors = self._encoder.encode([asked or question] + [texts[c.passage_index][c.start : c.end] for c in candidates])
         features = sentence_features(
             analysis, texts, [p.meta for p in read], [float(p.score or 0.0) for p in read], query, passage_vectors,
-            candidates, spans, sentence_vectors, weights,
+            candidates, spans, vectors[1:], weights, question_vector=vectors[0],
         )
         return ScoredCandidates(analysis, read, candidates, spans, features, np.zeros(len(candidates)), unseen_share, weights)
 
@@ -178,6 +191,7 @@ class LearnedAnswerer:
         query_embedding: list[float] | None = None,
         additions: list[str] | None = None,
         known_answer: dict | None = None,
+        asked: str | None = None,
     ):
         """
         :param question: The question's topic (the question less what became filters).
@@ -185,13 +199,14 @@ class LearnedAnswerer:
         :param query_embedding: The question's dense vector.
         :param additions: Glossary terms added to the query.
         :param known_answer: An answer already found from structured facts; given as it is.
+        :param asked: The whole question as put (default `question`), for the sentence encoder.
         :returns: `answer` (None when abstaining), `citations`, `abstained`, `reason`, `confidence`.
         """
         if known_answer is not None:
             return {"answer": answer_text(known_answer["citations"]) or None, **known_answer}
         if not passages or query_embedding is None:
             return {"answer": None, "citations": [], "abstained": True, "reason": "no passages match the question and filters", "confidence": 0.0}
-        scored = self.score(question, passages, query_embedding, additions)
+        scored = self.score(question, passages, query_embedding, additions, asked)
         quotes = self.choose(scored)
         confidence = self.confidence(scored, quotes)
         if not quotes or confidence < self.threshold:

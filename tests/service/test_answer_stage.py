@@ -172,11 +172,41 @@ def test_model_file_round_trips_and_refuses_other_features(tmp_path):
         AnswerModel.load(tmp_path / "bad.json")
 
 
+def test_a_model_keeps_its_encoder_beside_it_and_refuses_another(tmp_path):
+    n, m = len(FEATURE_NAMES), len(CONFIDENCE_FEATURES)
+    sentence = Logistic(FEATURE_NAMES, np.zeros(n, np.float32), np.ones(n, np.float32), np.ones(n, np.float32), 0.0)
+    confidence = Logistic(CONFIDENCE_FEATURES, np.zeros(m, np.float32), np.ones(m, np.float32), np.ones(m, np.float32), 0.0)
+    encoder = tmp_path / "work" / "encoder.onnx"
+    encoder.parent.mkdir()
+    encoder.write_bytes(b"weights")
+    AnswerModel(sentence, confidence, 0.4, {}, 0.2, encoder).save(tmp_path / "out" / "m.json")
+    loaded = AnswerModel.load(tmp_path / "out" / "m.json")
+    assert loaded.encoder_path == tmp_path / "out" / "answer_encoder.onnx" and loaded.encoder_path.read_bytes() == b"weights"
+    loaded.encoder_path.write_bytes(b"other weights")
+    with pytest.raises(ModelFileError, match="not the encoder it was trained with"):
+        AnswerModel.load(tmp_path / "out" / "m.json")
+
+
 def test_the_shipped_model_loads_and_was_calibrated_on_dev():
     model = AnswerModel.load()
     assert 0 < model.threshold < 1
     assert model.relevance_floor is not None
     assert "dev" in model.provenance["trained_on"]
+    # Its sentence encoder is the fine-tuned one, small enough to live in the repository.
+    assert model.encoder_path is not None and model.encoder_path.stat().st_size < 25_000_000
+
+
+@pytest.mark.slow
+def test_the_answer_stage_compares_sentences_with_its_fine_tuned_encoder():
+    from indexes import IndexSettings
+    from service.onnx_encoder import shared_encoder
+
+    answerer = LearnedAnswerer(model=IndexSettings().model)
+    answerer.warm_up()
+    base = shared_encoder(IndexSettings().model)
+    text = "Caseloads fell to 18 children per worker."
+    assert answerer._encoder is not base
+    assert not np.allclose(answerer._encoder.encode([text]), base.encode([text]), atol=1e-3)
 
 
 # Written by people who had not seen the routing rules (the labelled set's writers), plus the

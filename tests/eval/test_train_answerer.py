@@ -1,0 +1,100 @@
+"""The parts of training the answer stage that can be checked without the whole corpus: what a
+sentence is labelled, how cross-fitting groups questions, which triplets the encoder learns from,
+and that fine-tuning really changes the encoder the service loads."""
+
+import numpy as np
+import pytest
+from haystack import Document
+
+from eval.known_answers import AnswerSpan, KnownAnswer
+from eval.train_answerer import Collected, fold_of, triplets
+from eval.train_encoder import EncoderTraining, Triplet
+from service.answering.features import COS_SENTENCE, COV_SENTENCE, FEATURE_NAMES, split_candidates
+from service.answering.question import analyse
+from service.components.learned_answerer import ScoredCandidates
+
+SOURCE = "/corpus/reports/leeds-2018.pdf"
+
+
+def _known(**overrides) -> KnownAnswer:
+    fields = dict(
+        id="q1", question="How many children were on child protection plans?", kind="number", split="train", part="shared",
+        answerable=True, relevant=["reports/leeds-2018.pdf"], facts=[["844"]],
+        answers=[AnswerSpan("reports/leeds-2018.pdf", 100, 160, "844 children were the subject of a plan.")],
+    )
+    return KnownAnswer(**{**fields, **overrides})
+
+
+def test_a_quote_is_right_from_a_relevant_document_with_a_key_fact_or_the_labelled_sentence():
+    known = _known()
+    assert known.quote_is_right(SOURCE, 0, 40, "There were 844 children on plans.")  # the fact, elsewhere in the document
+    assert known.quote_is_right(SOURCE, 120, 150, "the subject of a plan")  # overlaps the labelled sentence
+    assert not known.quote_is_right(SOURCE, 0, 40, "Plans were reviewed monthly.")  # neither
+    assert not known.quote_is_right("/corpus/reports/bradford.pdf", 0, 40, "There were 844 children on plans.")  # another document
+    assert not _known(answerable=False, facts=[], answers=[]).quote_is_right(SOURCE, 100, 160, "844 children")
+
+
+def test_questions_on_one_document_share_a_cross_fitting_group():
+    a = _known(id="a", relevant=["reports/leeds-2018.pdf"])
+    b = _known(id="b", relevant=["reports/leeds-2018.pdf", "reports/other.pdf"])
+    assert fold_of(a) == fold_of(b)
+    groups = {fold_of(_known(id=f"q{i}", relevant=[f"reports/doc{i}.pdf"])) for i in range(40)}
+    assert groups == {0, 1}  # both groups are used
+
+
+def _row(known: KnownAnswer, sentences: list[str], labels: list[int], cos: list[float], cov: list[float]) -> Collected:
+    text = " ".join(sentences)
+    candidates, spans = split_candidates([text])
+    features = np.zeros((len(candidates), len(FEATURE_NAMES)), np.float32)
+    features[:, COS_SENTENCE], features[:, COV_SENTENCE] = cos, cov
+    passages = [Document(content=text, meta={"start": 0, "source": SOURCE})]
+    scored = ScoredCandidates(analyse(known.question), passages, candidates, spans, features, np.zeros(len(candidates)), 0.0, [])
+    return Collected(known, scored, np.asarray(labels, np.float32))
+
+
+def test_triplets_pair_each_answer_with_the_closest_sentences_that_do_not_answer():
+    sentences = [
+        "There were 844 children on child protection plans.",
+        "Child protection conferences were held on time.",
+        "The building was repainted in the spring.",
+        "Child protection plans were reviewed by managers.",
+    ]
+    row = _row(_known(), sentences, [1, 0, 0, 0], cos=[0.5, 0.6, 0.1, 0.55], cov=[0.6, 0.5, 0.0, 0.7])
+    out = triplets([row], EncoderTraining(negatives=2))
+    assert [t.answer for t in out] == [sentences[0]] * 2
+    # The two look-alikes, closest first; the unrelated sentence is not a hard negative.
+    assert [t.negative for t in out] == [sentences[3], sentences[1]]
+    assert all(t.question == row.known.question for t in out)
+
+
+def test_a_question_whose_answer_was_not_retrieved_learns_from_its_labelled_sentence():
+    sentences = ["Child protection conferences were held on time.", "The building was repainted in the spring."]
+    out = triplets([_row(_known(), sentences, [0, 0], cos=[0.5, 0.1], cov=[0.5, 0.0])], EncoderTraining(negatives=1))
+    assert out == [Triplet(_known().question, "844 children were the subject of a plan.", sentences[0])]
+
+
+def test_unanswerable_questions_give_no_triplets():
+    row = _row(_known(answerable=False, facts=[], answers=[]), ["Child protection conferences were held on time."], [0], cos=[0.5], cov=[0.5])
+    assert triplets([row], EncoderTraining()) == []
+
+
+@pytest.mark.slow
+def test_fine_tuning_writes_an_int8_encoder_that_moves_a_question_towards_its_answer(tmp_path):
+    from eval.train_encoder import fine_tune
+    from indexes import IndexSettings
+    from service.onnx_encoder import OnnxEncoder
+
+    question = "Which charity runs the young carers service?"
+    answer = "Carers Trust delivers support for young carers across the district."
+    negative = "Young carers were mentioned in the scrutiny committee's work programme."
+    model = IndexSettings().model
+    target = fine_tune(model, [Triplet(question, answer, negative)] * 32, tmp_path / "enc.onnx", EncoderTraining(learning_rate=1e-4), log=lambda _: None)
+    assert target.exists() and target.stat().st_size < 30_000_000
+    base = OnnxEncoder(model, cache_dir=str(tmp_path))
+    tuned = OnnxEncoder(model, onnx_file=str(target))
+
+    def margin(encoder):
+        q, a, n = encoder.encode([question, answer, negative])
+        return float(q @ a - q @ n)
+
+    assert margin(tuned) > margin(base) + 0.05
