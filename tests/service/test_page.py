@@ -178,9 +178,9 @@ def test_ask_the_nfa_question_and_follow_the_citation_to_the_highlighted_passage
 
 def test_not_found_is_said_plainly_with_the_closest_passages(page, live_url):
     page.goto(f"{live_url}/#/ask")
-    # A question the answerer declines (no 2030 papers are held); test_api.py records the plausible
-    # unanswerables it does not decline.
-    page.fill("#ask-question", "How many children were in care in Medway in 2030?")
+    # A question the answerer declines (the papers say nothing of parking); test_api.py records the
+    # plausible unanswerables it does not decline.
+    page.fill("#ask-question", "How many parking fines did the council issue?")
     page.click("button[type=submit]")
     page.wait_for_selector("#answer")
     assert page.inner_text("#answer h3") == "Not found"

@@ -69,11 +69,6 @@ def test_register_filters_by_who_and_status(client):
     assert client.get("/commitments", params={"authority": "Atlantis"}).json()["error"]["code"] == "unknown_authority"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10: the learned answerer declines West Berkshire here (confidence 0.076 below the dev-calibrated 0.099): "
-    "the 8 passages read rank the 2015 Ofsted cover page first and the minutes that answer lower",
-)
 def test_compare_answers_each_authority_with_citations(client):
     body = client.post(
         "/compare",
@@ -88,11 +83,6 @@ def test_compare_answers_each_authority_with_citations(client):
             assert_verified(client, citation)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10: at the threshold calibrated for <=5% false abstentions on dev, a question Kent's papers do not answer "
-    "(acronyms in an action plan) is answered from an unrelated Kent sentence; plausible unanswerables are mostly answered",
-)
 def test_compare_says_not_found_for_an_authority_without_evidence(client):
     body = client.post("/compare", json={"question": "What did the Director undertake about acronyms?", "authorities": ["Medway", "Kent"]}).json()
     rows = {row["authority"]: row for row in body["rows"]}
