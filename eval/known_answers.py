@@ -7,9 +7,11 @@ calibrated on dev, and test is scored once, at the end (eval/README.md)."""
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
+DOCUMENT_SPLITS = DATA / "document_splits.json"
 DEFAULT_SETS = [DATA / "questions.jsonl"]
 KINDS = ("number", "who", "when", "why", "found", "promised", "list", "compare")
 SPLITS = ("train", "dev", "test")
@@ -97,3 +99,25 @@ def load_known_answers(paths: list[Path] | None = None, part: str = "all", split
     if len(ids) != len(set(ids)):
         raise ValueError("question ids must be unique")
     return [a for a in answers if (part == "all" or a.part == part) and (split == "all" or a.split == split)]
+
+
+@lru_cache(maxsize=1)
+def _documents_by_name() -> dict[str, list[tuple[str, str]]]:
+    """The split file's documents (path within the shared corpus -> split), by file name."""
+    by_name: dict[str, list[tuple[str, str]]] = {}
+    for key, split in json.loads(DOCUMENT_SPLITS.read_text()).items():
+        by_name.setdefault(key.rsplit("/", 1)[-1], []).append((key, split))
+    return by_name
+
+
+def canonical_document(path: str | None) -> tuple[str, str] | None:
+    """(the split file's name for a document, its split) for a stored source or a relevant-path
+    suffix, which may name one document in several ways; None for a document outside the split
+    file. Questions list the same report as "80460_derbyshire/x.pdf" and
+    "ofsted-ilacs/reports/80460_derbyshire/x.pdf"."""
+    if not path:
+        return None
+    for key, split in _documents_by_name().get(path.rsplit("/", 1)[-1], []):
+        if path == key or path.endswith("/" + key) or key.endswith("/" + path):
+            return key, split
+    return None

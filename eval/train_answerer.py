@@ -3,12 +3,12 @@ train split, the confidence model and the abstention threshold on the dev split,
 through the same ask pipeline (and so the same passages) users get at the API's defaults. The test
 split is never read here.
 
-    scrutiny train-answerer --index var/full     # ~15 minutes on 2 cores over the whole corpus
+    scrutiny train-answerer --index var/full     # ~12 minutes on 2 cores over the whole corpus
 
 The sentence model's similarity features come from the fine-tuned encoder. On its own training
 questions that encoder is too good to be true, so the train features are cross-fitted: train
-questions fall into FOLDS groups by document, and each group is featurised by an encoder tuned on
-the other groups only. Dev is featurised by the encoder tuned on all of train, the one shipped.
+questions fall into FOLDS groups by document (questions linked by a shared document go together),
+and each group is featurised by an encoder tuned on the other groups only. Dev is featurised by the encoder tuned on all of train, the one shipped.
 """
 
 import re
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from haystack import Document
 
-from eval.known_answers import KnownAnswer, load_known_answers
+from eval.known_answers import KnownAnswer, canonical_document, load_known_answers
 from eval.train_encoder import EncoderTraining, Triplet, fine_tune
 from service.answering.features import COS_SENTENCE, COV_SENTENCE, FEATURE_NAMES
 from service.answering.model import CONFIDENCE_FEATURES, AnswerModel, Logistic
@@ -91,10 +91,38 @@ def collect(answerer: LearnedAnswerer, asked: list[Asked]) -> list[Collected]:
     return rows
 
 
-def fold_of(known: KnownAnswer) -> int:
-    """The cross-fitting group of a question, by its first relevant document (its id if none), so
-    questions on one document share a group."""
-    return zlib.crc32((sorted(known.relevant)[0] if known.relevant else known.id).encode()) % FOLDS
+def fold_groups(questions: list[KnownAnswer]) -> dict[str, int]:
+    """Each question's cross-fitting group. Questions that read a common document (however its
+    path is written) or are worded identically are linked, and each linked set goes whole to one
+    group, so an encoder never learns from a document whose questions it then featurises."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def link(a: str, b: str) -> None:
+        a, b = root(a), root(b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    def keys(known: KnownAnswer) -> list[str]:
+        documents = sorted("document:" + (canonical_document(r) or (r, ""))[0] for r in known.relevant)
+        return documents + ["question:" + " ".join(known.question.lower().split())]
+
+    for known in questions:
+        first, *rest = keys(known)
+        for other in rest:
+            link(first, other)
+    return {known.id: zlib.crc32(root(keys(known)[0]).encode()) % FOLDS for known in questions}
+
+
+def fold_split(items: list, group: dict[str, int], fold: int, known_of) -> tuple[list, list]:
+    """(the items an encoder for `fold` trains on, the items it featurises): the other groups'
+    and its own. `known_of` gives an item's question."""
+    return [x for x in items if group[known_of(x).id] != fold], [x for x in items if group[known_of(x).id] == fold]
 
 
 def sentence_text(scored: ScoredCandidates, i: int) -> str:
@@ -102,11 +130,17 @@ def sentence_text(scored: ScoredCandidates, i: int) -> str:
     return (scored.passages[c.passage_index].content or "")[c.start : c.end]
 
 
+def _train_document(scored: ScoredCandidates, i: int) -> bool:
+    document = canonical_document(scored.passages[scored.candidates[i].passage_index].meta.get("source"))
+    return document is not None and document[1] == "train"
+
+
 def triplets(rows: list[Collected], settings: EncoderTraining) -> list[Triplet]:
     """(question, answering sentence, hard negative) triplets. Hard negatives are the candidates
     of the same question most like it by base MiniLM similarity and key-term coverage that do not
-    state the answer; a question whose answer is not among its candidates uses its labelled
-    answering sentences."""
+    state the answer, from train documents only (retrieval reads the whole index; the encoder must
+    not see dev or test text); a question whose answer is not among its candidates uses its
+    labelled answering sentences."""
     out = []
     for row in rows:
         if not row.known.answerable or row.scored is None or not row.scored.candidates:
@@ -115,7 +149,7 @@ def triplets(rows: list[Collected], settings: EncoderTraining) -> list[Triplet]:
         order = np.argsort(-(features[:, COS_SENTENCE] + features[:, COV_SENTENCE]), kind="stable")
         answers = [sentence_text(row.scored, i) for i in order if row.labels[i] > 0][: settings.positives]
         answers = answers or [a.quote for a in row.known.answers][: settings.positives]
-        negatives = [sentence_text(row.scored, i) for i in order if row.labels[i] == 0][: settings.negatives]
+        negatives = [sentence_text(row.scored, i) for i in order if row.labels[i] == 0 and _train_document(row.scored, i)][: settings.negatives]
         out.extend(Triplet(row.known.question, answer, negative) for answer in answers for negative in negatives)
     return out
 
@@ -152,14 +186,16 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
     # (for the train features) and one on all of train (shipped, and for dev).
     answerer.use_encoder(None)
     base_rows = collect(answerer, train_asked)
+    group = fold_groups(questions)
     for fold in range(FOLDS):
-        fine_tune(base_model, triplets([r for r in base_rows if fold_of(r.known) != fold], encoder_settings), workdir / f"fold{fold}.onnx", encoder_settings, log)
+        learn_from, _ = fold_split(base_rows, group, fold, lambda r: r.known)
+        fine_tune(base_model, triplets(learn_from, encoder_settings), workdir / f"fold{fold}.onnx", encoder_settings, log)
     encoder = fine_tune(base_model, triplets(base_rows, encoder_settings), workdir / "encoder.onnx", encoder_settings, log)
 
     train_rows = []
     for fold in range(FOLDS):
         answerer.use_encoder(workdir / f"fold{fold}.onnx")
-        train_rows += collect(answerer, [a for a in train_asked if fold_of(a.known) == fold])
+        train_rows += collect(answerer, fold_split(train_asked, group, fold, lambda a: a.known)[1])
     usable = [r for r in train_rows if r.scored is not None and r.scored.candidates]
     x = np.concatenate([r.scored.features for r in usable])
     y = np.concatenate([r.labels for r in usable])

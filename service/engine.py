@@ -9,7 +9,7 @@ from typing import Literal
 from haystack import Document, logging
 
 from indexes import SCHEMA_VERSION, ScrutinyIndex, SearchFilter, authority_registry
-from service.answering.model import AnswerModel
+from service.answering.model import stored_relevance_floor
 from service.answering.presentation import answer_text, lead_in
 from councils.access import ACCESS_LEVELS
 from indexes.scope import reading_as
@@ -65,7 +65,7 @@ class QueryEngine:
         council documents; a benchmark from another field turns them off."""
         self.index = index
         self.settings = settings
-        self.relevance_floor = settings.relevance_floor if settings.relevance_floor is not None else AnswerModel.load().relevance_floor
+        self.relevance_floor = settings.relevance_floor if settings.relevance_floor is not None else stored_relevance_floor()
         self.search_pipeline = build_search_pipeline(
             index, settings, expand_glossary=expand_glossary, read_scope=read_scope, relevance_floor=self.relevance_floor
         )

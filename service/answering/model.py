@@ -16,7 +16,12 @@ import numpy as np
 from service.answering.features import FEATURE_NAMES
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "answer_model.json"
-ENCODER_FILE = "answer_encoder.onnx"
+
+
+def encoder_file(model_path: Path) -> Path:
+    """Where a model's encoder lives: beside it, named after it, so two models in one folder
+    never share (or overwrite) an encoder."""
+    return model_path.with_name(model_path.stem + ".encoder.onnx")
 CONFIDENCE_FEATURES = ("best_logit", "unseen_share", "entities_quote", "entities_context", "cos_passage", "runner_up_gap", "shape_missing", "coverage_quote")
 
 
@@ -66,16 +71,17 @@ class AnswerModel:
 
     def save(self, path: Path) -> None:
         """Write the model JSON to `path`; the encoder file (if any) is copied beside it and
-        recorded with its SHA-256, so a model is never paired with another encoder."""
+        recorded with its SHA-256, so a model is never paired with another encoder. Both files are
+        written whole (to a temporary name, then renamed)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         encoder = None
         if self.encoder_path is not None:
-            target = path.parent / ENCODER_FILE
+            target = encoder_file(path)
             if Path(self.encoder_path).resolve() != target.resolve():
                 partial = target.with_suffix(".partial")
                 partial.write_bytes(Path(self.encoder_path).read_bytes())
                 partial.replace(target)
-            encoder = {"file": ENCODER_FILE, "sha256": _sha256(target)}
+            encoder = {"file": target.name, "sha256": _sha256(target)}
         data = {
             "encoder": encoder,
             "sentence": self.sentence.as_dict(),
@@ -84,7 +90,9 @@ class AnswerModel:
             "relevance_floor": self.relevance_floor,
             "provenance": self.provenance,
         }
-        path.write_text(json.dumps(data, indent=1) + "\n")
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(data, indent=1) + "\n")
+        partial.replace(path)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "AnswerModel":
@@ -94,6 +102,8 @@ class AnswerModel:
             encoder_path = None
             if data.get("encoder"):
                 encoder_path = path.parent / data["encoder"]["file"]
+                if not encoder_path.is_file():
+                    raise ModelFileError(f"answer model {path}: its encoder {encoder_path.name} is missing: retrain with `scrutiny train-answerer`")
                 if _sha256(encoder_path) != data["encoder"]["sha256"]:
                     raise ModelFileError(f"answer model {path}: {encoder_path.name} is not the encoder it was trained with (SHA-256 differs): retrain with `scrutiny train-answerer`")
             return cls(
@@ -106,6 +116,16 @@ class AnswerModel:
             )
         except (OSError, KeyError, TypeError, json.JSONDecodeError) as e:
             raise ModelFileError(f"answer model {path}: {e}") from e
+
+
+def stored_relevance_floor(path: Path | None = None) -> float | None:
+    """The search floor stored with the model, read without loading (or checking) the encoder:
+    search and the rules answerer do not need it."""
+    path = Path(path) if path is not None else DEFAULT_MODEL_PATH
+    try:
+        return json.loads(path.read_text()).get("relevance_floor")
+    except (OSError, json.JSONDecodeError) as e:
+        raise ModelFileError(f"answer model {path}: {e}") from e
 
 
 def _sha256(path: Path) -> str:

@@ -7,20 +7,24 @@ import pytest
 from haystack import Document
 
 from eval.known_answers import AnswerSpan, KnownAnswer
-from eval.train_answerer import Collected, fold_of, triplets
+from eval.known_answers import load_known_answers
+from eval.train_answerer import Collected, fold_groups, fold_split, triplets
 from eval.train_encoder import EncoderTraining, Triplet
 from service.answering.features import COS_SENTENCE, COV_SENTENCE, FEATURE_NAMES, split_candidates
 from service.answering.question import analyse
 from service.components.learned_answerer import ScoredCandidates
 
-SOURCE = "/corpus/reports/leeds-2018.pdf"
+# Real documents of the split file (the encoder may learn from train documents only).
+TRAIN_DOC = "ofsted-ilacs/reports/2532283_dorset/children's services inspection - 09 may 2025.pdf"
+DEV_DOC = "ofsted-ilacs/reports/2637548_west northamptonshire/children's services inspection - 07 july 2026.pdf"
+SOURCE = "/shared/corpus/" + TRAIN_DOC
 
 
 def _known(**overrides) -> KnownAnswer:
     fields = dict(
         id="q1", question="How many children were on child protection plans?", kind="number", split="train", part="shared",
-        answerable=True, relevant=["reports/leeds-2018.pdf"], facts=[["844"]],
-        answers=[AnswerSpan("reports/leeds-2018.pdf", 100, 160, "844 children were the subject of a plan.")],
+        answerable=True, relevant=[TRAIN_DOC], facts=[["844"]],
+        answers=[AnswerSpan(TRAIN_DOC, 100, 160, "844 children were the subject of a plan.")],
     )
     return KnownAnswer(**{**fields, **overrides})
 
@@ -30,24 +34,57 @@ def test_a_quote_is_right_from_a_relevant_document_with_a_key_fact_or_the_labell
     assert known.quote_is_right(SOURCE, 0, 40, "There were 844 children on plans.")  # the fact, elsewhere in the document
     assert known.quote_is_right(SOURCE, 120, 150, "the subject of a plan")  # overlaps the labelled sentence
     assert not known.quote_is_right(SOURCE, 0, 40, "Plans were reviewed monthly.")  # neither
-    assert not known.quote_is_right("/corpus/reports/bradford.pdf", 0, 40, "There were 844 children on plans.")  # another document
+    assert not known.quote_is_right("/shared/corpus/" + DEV_DOC, 0, 40, "There were 844 children on plans.")  # another document
     assert not _known(answerable=False, facts=[], answers=[]).quote_is_right(SOURCE, 100, 160, "844 children")
 
 
-def test_questions_on_one_document_share_a_cross_fitting_group():
+def test_questions_linked_by_a_document_share_a_cross_fitting_group():
     a = _known(id="a", relevant=["reports/leeds-2018.pdf"])
-    b = _known(id="b", relevant=["reports/leeds-2018.pdf", "reports/other.pdf"])
-    assert fold_of(a) == fold_of(b)
-    groups = {fold_of(_known(id=f"q{i}", relevant=[f"reports/doc{i}.pdf"])) for i in range(40)}
-    assert groups == {0, 1}  # both groups are used
+    b = _known(id="b", relevant=["reports/bradford-2019.pdf", "reports/leeds-2018.pdf"])
+    c = _known(id="c", relevant=["reports/bradford-2019.pdf"])  # linked to a only through b
+    singles = [_known(id=f"q{i}", question=f"Question {i}?", relevant=[f"reports/doc{i}.pdf"]) for i in range(40)]
+    groups = fold_groups([a, b, c, *singles])
+    assert groups["a"] == groups["b"] == groups["c"]
+    assert {groups[q.id] for q in singles} == {0, 1}  # both groups are used
 
 
-def _row(known: KnownAnswer, sentences: list[str], labels: list[int], cos: list[float], cov: list[float]) -> Collected:
+def test_one_document_written_two_ways_or_one_question_asked_twice_is_one_group():
+    short = "2532283_dorset/children's services inspection - 09 may 2025.pdf"
+    singles = [_known(id=f"q{i}", question=f"Question {i}?", relevant=[f"reports/doc{i}.pdf"]) for i in range(40)]
+    for first, second in [
+        (_known(id="x", relevant=[TRAIN_DOC]), _known(id="y", question="Another question?", relevant=[short])),
+        (_known(id="x", relevant=["reports/doc1.pdf"]), _known(id="y", relevant=["reports/doc2.pdf"])),  # same wording
+    ]:
+        assert len({fold_groups([first, second, *singles])[q] for q in ("x", "y")}) == 1
+
+
+def test_the_train_split_s_groups_never_share_a_document():
+    from eval.known_answers import canonical_document
+
+    questions = load_known_answers(split="train")
+    groups = fold_groups(questions)
+    owner: dict[str, int] = {}
+    for known in questions:
+        for path in known.relevant:
+            assert owner.setdefault(canonical_document(path)[0], groups[known.id]) == groups[known.id], known.id
+
+
+def test_each_encoder_learns_from_the_other_groups_and_featurises_its_own():
+    questions = [_known(id=f"q{i}", question=f"Question {i}?", relevant=[f"reports/doc{i}.pdf"]) for i in range(20)]
+    groups = fold_groups(questions)
+    for fold in (0, 1):
+        learn_from, featurise = fold_split(questions, groups, fold, lambda k: k)
+        assert featurise and learn_from and not {k.id for k in learn_from} & {k.id for k in featurise}
+        assert all(groups[k.id] == fold for k in featurise)
+        assert len(learn_from) + len(featurise) == len(questions)
+
+
+def _row(known: KnownAnswer, sentences: list[str], labels: list[int], cos: list[float], cov: list[float], source: str = SOURCE) -> Collected:
     text = " ".join(sentences)
     candidates, spans = split_candidates([text])
     features = np.zeros((len(candidates), len(FEATURE_NAMES)), np.float32)
     features[:, COS_SENTENCE], features[:, COV_SENTENCE] = cos, cov
-    passages = [Document(content=text, meta={"start": 0, "source": SOURCE})]
+    passages = [Document(content=text, meta={"start": 0, "source": source})]
     scored = ScoredCandidates(analyse(known.question), passages, candidates, spans, features, np.zeros(len(candidates)), 0.0, [])
     return Collected(known, scored, np.asarray(labels, np.float32))
 
@@ -65,6 +102,14 @@ def test_triplets_pair_each_answer_with_the_closest_sentences_that_do_not_answer
     # The two look-alikes, closest first; the unrelated sentence is not a hard negative.
     assert [t.negative for t in out] == [sentences[3], sentences[1]]
     assert all(t.question == row.known.question for t in out)
+
+
+def test_sentences_of_dev_or_test_documents_are_never_negatives():
+    sentences = ["There were 844 children on child protection plans.", "Child protection conferences were held on time."]
+    dev_row = _row(_known(), sentences, [0, 0], cos=[0.5, 0.6], cov=[0.6, 0.5], source="/shared/corpus/" + DEV_DOC)
+    assert triplets([dev_row], EncoderTraining(negatives=2)) == []
+    outside = _row(_known(), sentences, [0, 0], cos=[0.5, 0.6], cov=[0.6, 0.5], source="/elsewhere/unknown.pdf")
+    assert triplets([outside], EncoderTraining(negatives=2)) == []
 
 
 def test_a_question_whose_answer_was_not_retrieved_learns_from_its_labelled_sentence():

@@ -180,11 +180,23 @@ def test_a_model_keeps_its_encoder_beside_it_and_refuses_another(tmp_path):
     encoder.parent.mkdir()
     encoder.write_bytes(b"weights")
     AnswerModel(sentence, confidence, 0.4, {}, 0.2, encoder).save(tmp_path / "out" / "m.json")
+    # A second model saved into the same folder keeps its own encoder.
+    other = tmp_path / "work" / "other.onnx"
+    other.write_bytes(b"other weights")
+    AnswerModel(sentence, confidence, 0.5, {}, 0.2, other).save(tmp_path / "out" / "experiment.json")
     loaded = AnswerModel.load(tmp_path / "out" / "m.json")
-    assert loaded.encoder_path == tmp_path / "out" / "answer_encoder.onnx" and loaded.encoder_path.read_bytes() == b"weights"
-    loaded.encoder_path.write_bytes(b"other weights")
+    assert loaded.encoder_path == tmp_path / "out" / "m.encoder.onnx" and loaded.encoder_path.read_bytes() == b"weights"
+    assert AnswerModel.load(tmp_path / "out" / "experiment.json").encoder_path.read_bytes() == b"other weights"
+    loaded.encoder_path.write_bytes(b"tampered")
     with pytest.raises(ModelFileError, match="not the encoder it was trained with"):
         AnswerModel.load(tmp_path / "out" / "m.json")
+    loaded.encoder_path.unlink()
+    with pytest.raises(ModelFileError, match="missing: retrain"):
+        AnswerModel.load(tmp_path / "out" / "m.json")
+    # Search reads its floor from the model file without needing the encoder.
+    from service.answering.model import stored_relevance_floor
+
+    assert stored_relevance_floor(tmp_path / "out" / "m.json") == 0.2
 
 
 def test_the_shipped_model_loads_and_was_calibrated_on_dev():
@@ -272,3 +284,19 @@ def test_an_answer_without_the_shape_asked_for_is_followed_by_the_sentence_that_
     # A "what" question asks for no particular shape: the best sentence stands alone.
     scored.analysis = analyse("What was Councillor Macro disappointed about?")
     assert len(answerer.choose(scored)) == 1
+
+
+@pytest.mark.slow
+def test_the_sentence_encoder_reads_the_whole_question_as_in_training(sample_index_path):
+    """Training gives the encoder the question as put (`asked`); serving must too, or the
+    similarity features the model was fitted on would be computed from the topic alone."""
+    from indexes import IndexSettings, open_index
+    from service.engine import QueryEngine
+    from service.settings import ServiceSettings
+
+    settings = ServiceSettings(index=IndexSettings(index_path=sample_index_path))
+    with open_index(settings.index) as index:
+        for answerer, wired in (("learned", True), ("rules", False)):
+            graph = QueryEngine(index, settings.model_copy(update={"answerer": answerer})).ask_pipeline.graph
+            edges = graph.get_edge_data("expander", "answerer") or {}
+            assert any(data["from_socket"].name == "query" and data["to_socket"].name == "asked" for data in edges.values()) is wired
