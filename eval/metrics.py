@@ -10,8 +10,6 @@ from haystack.components.evaluators import DocumentMRREvaluator, DocumentNDCGEva
 from eval.known_answers import KnownAnswer, fact_found
 
 
-
-
 @dataclass
 class QuestionResult:
     """What the system did with one question."""

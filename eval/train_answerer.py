@@ -8,7 +8,8 @@ split is never read here.
 The sentence model's similarity features come from the fine-tuned encoder. On its own training
 questions that encoder is too good to be true, so the train features are cross-fitted: train
 questions fall into FOLDS groups by document (questions linked by a shared document go together),
-and each group is featurised by an encoder tuned on the other groups only. Dev is featurised by the encoder tuned on all of train, the one shipped.
+and each group is featurised by an encoder tuned on the other groups only. Dev is featurised by
+the encoder tuned on all of train, the one shipped.
 """
 
 import re
@@ -83,10 +84,9 @@ def collect(answerer: LearnedAnswerer, asked: list[Asked]) -> list[Collected]:
             continue
         scored = answerer.featurise(a.topic, a.passages, a.embedding, a.additions, asked=a.known.question)
         labels = []
-        for c in scored.candidates:
-            passage = scored.passages[c.passage_index]
-            offset = passage.meta["start"]
-            labels.append(a.known.quote_is_right(passage.meta.get("source"), offset + c.start, offset + c.end, (passage.content or "")[c.start : c.end]))
+        for i, c in enumerate(scored.candidates):
+            meta = scored.passages[c.passage_index].meta
+            labels.append(a.known.quote_is_right(meta.get("source"), meta["start"] + c.start, meta["start"] + c.end, sentence_text(scored, i)))
         rows.append(Collected(a.known, scored, np.asarray(labels, dtype=np.float32)))
     return rows
 
@@ -231,7 +231,7 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
         "train_questions": len(questions),
         "train_sentences": int(len(y)),
         "dev_questions": len(features),
-        "encoder": {"base": Path(base_model).name, **{k: v for k, v in vars(encoder_settings).items()}},
+        "encoder": {"base": Path(base_model).name, **vars(encoder_settings)},
         "max_false_abstention": MAX_FALSE_ABSTENTION,
         "off_topic_quantile": OFF_TOPIC_QUANTILE,
         "regularisation_c": REGULARISATION_C,

@@ -4,14 +4,11 @@ sentences of the same passages that look like answers but are not (hard negative
 to int8 ONNX for the service. CPU only, seeded; needs torch, transformers and onnxruntime (which
 ingest installs anyway). Training only: the service never imports this module."""
 
-import logging
 import random
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

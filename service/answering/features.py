@@ -114,12 +114,11 @@ def sentence_features(
     spans_by_passage: list[list[tuple[int, int]]],
     sentence_vectors: np.ndarray,
     weights: list[float],
-    question_vector: np.ndarray | None = None,
+    question_vector: np.ndarray,
 ) -> np.ndarray:
     """One row of FEATURE_NAMES per candidate. `query_vector` is the retrieval embedding the
-    passages' stored vectors are compared with; `question_vector` (default: the same) is the
-    question in the sentence encoder's space, compared with `sentence_vectors`."""
-    question_vector = query_vector if question_vector is None else question_vector
+    passages' stored vectors are compared with; `question_vector` is the question in the sentence
+    encoder's space, compared with `sentence_vectors`."""
     rows = np.zeros((len(candidates), len(FEATURE_NAMES)), dtype=np.float32)
     if not candidates:
         return rows

@@ -16,13 +16,13 @@ import numpy as np
 from service.answering.features import FEATURE_NAMES
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "answer_model.json"
+CONFIDENCE_FEATURES = ("best_logit", "unseen_share", "entities_quote", "entities_context", "cos_passage", "runner_up_gap", "shape_missing", "coverage_quote")
 
 
 def encoder_file(model_path: Path) -> Path:
     """Where a model's encoder lives: beside it, named after it, so two models in one folder
     never share (or overwrite) an encoder."""
     return model_path.with_name(model_path.stem + ".encoder.onnx")
-CONFIDENCE_FEATURES = ("best_logit", "unseen_share", "entities_quote", "entities_context", "cos_passage", "runner_up_gap", "shape_missing", "coverage_quote")
 
 
 class ModelFileError(ValueError):
