@@ -14,6 +14,9 @@ DATE = re.compile(
     rf"(?:since|until|by|from|in|during) (?:{MONTH_NAMES}|spring|summer|autumn|winter)|\d+ (?:days?|weeks?|months?|years?))\b",
     re.I,
 )
+# An amount of money: pounds, or a figure in millions, billions or thousands ("£2.1m", "4.5
+# million", "£426k"). A bare number is not one: tables in pounds carry their unit in a heading.
+MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|pounds)\b", re.I)
 # A person or body: a title and a name, or two or more capitalised words not opening the sentence.
 NAME = re.compile(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|Sir|Dame)\.? [A-Z]|(?<=[a-z,;:] )[A-Z][a-z]+(?: (?:of |and |for )?[A-Z][a-z]+)+")
 CAUSE = re.compile(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from councils.commitments import COMMITMENT
-from councils.shapes import CAUSE, DATE, ENUMERATION, FIGURE, NAME
+from councils.shapes import CAUSE, DATE, ENUMERATION, FIGURE, MONEY, NAME
 from indexes.text import sentence_spans
 from service.answering.question import QuestionAnalysis, stems
 
@@ -21,7 +21,7 @@ FEATURE_NAMES = (
 )
 COS_SENTENCE, COS_PASSAGE, COV_SENTENCE = (FEATURE_NAMES.index(n) for n in ("cos_sentence", "cos_passage", "cov_sentence"))
 COS_GAP, COV_GAP = FEATURE_NAMES.index("cos_gap"), FEATURE_NAMES.index("cov_gap")
-SHAPES = {"number": FIGURE, "when": DATE, "who": NAME, "why": CAUSE, "list": ENUMERATION, "promised": COMMITMENT}
+SHAPES = {"money": MONEY, "number": FIGURE, "when": DATE, "who": NAME, "why": CAUSE, "list": ENUMERATION, "promised": COMMITMENT}
 # A sentence that points back ("This…", "He…", "However…", or "Analysis on this…", "In response
 # to these…" within its first words) needs the one before it to be read alone.
 ANAPHORIC_START = re.compile(

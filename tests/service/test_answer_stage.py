@@ -6,7 +6,8 @@ import pytest
 from haystack import Document
 
 from councils.dates import uk_date
-from service.answering.features import ANAPHORIC_START, FEATURE_NAMES, Candidate, entity_support, split_candidates
+from councils.shapes import MONEY
+from service.answering.features import ANAPHORIC_START, FEATURE_NAMES, SHAPES, Candidate, entity_support, split_candidates
 from service.answering.model import CONFIDENCE_FEATURES, AnswerModel, Logistic, ModelFileError
 from service.answering.policy import AnswerPolicy
 from service.answering.presentation import answer_text, lead_in
@@ -19,6 +20,11 @@ from service.components.relevance_floor import RelevanceFloor
     ("question", "kind"),
     [
         ("How many children were in care in Leeds in 2018?", "number"),
+        ("How much extra money did Oldham commit to children's services?", "money"),
+        ("What salary was the new director offered?", "money"),
+        ("How much will Kent save by not renewing the contracts?", "money"),
+        ("How much time do social workers spend with children?", "number"),
+        ("How much has the rate of re-referrals fallen?", "number"),
         ("What percentage of assessments were late?", "number"),
         ("When did the inspection take place?", "when"),
         ("Who led Medway's 2023 inspection?", "who"),
@@ -34,6 +40,15 @@ from service.components.relevance_floor import RelevanceFloor
 )
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
     assert asks_for(question) == kind
+
+
+def test_a_sum_of_money_has_the_money_shape_and_other_figures_do_not():
+    assert MONEY.search("The decision will save £426k annually.")
+    assert MONEY.search("an investment of 4.5 million in early help")
+    assert MONEY.search("spending of £2.149m on charging points")
+    # A year, a count or a percentage is a figure but not a sum of money.
+    assert not MONEY.search("In 2021, 43 children (12%) waited more than 20 days.")
+    assert SHAPES["money"] is MONEY and SHAPES["number"].search("In 2021, 43 children waited.")
 
 
 def test_key_terms_drop_how_a_question_is_put_but_keep_what_it_is_about():
