@@ -9,7 +9,6 @@ from indexes import (
     ChunkRecord,
     DocumentNotFoundError,
     DocumentRecord,
-    IndexLockedError,
     IndexSchemaError,
     IndexSettings,
     SearchFilter,

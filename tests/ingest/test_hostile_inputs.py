@@ -4,13 +4,12 @@ carries on, and the documents already stored are byte-for-byte unchanged."""
 import json
 import os
 import resource
-import shutil
 import time
 import zlib
 
 import pytest
 
-from indexes import DocumentRecord, IndexSettings, SearchFilter, open_index
+from indexes import DocumentRecord, IndexSettings, open_index
 from ingest.components.metadata_enricher import MetadataEnricher
 from ingest.extract.pdf import extract_pdf_pages
 from ingest.limits import IngestLimits, LimitExceededError
