@@ -94,8 +94,17 @@ def entity_support(analysis: QuestionAnalysis, text: str) -> float:
     """Share of the question's years, figures and names that `text` contains (1 with none)."""
     if not analysis.entities:
         return 1.0
-    lowered = re.sub(r"\s+", " ", text.lower().replace("’", "'"))
-    return sum(1 for e in analysis.entities if e in lowered) / len(analysis.entities)
+    flat = re.sub(r"\s+", " ", text.replace("’", "'"))
+    lowered = flat.lower()
+    return sum(1 for e in analysis.entities if _mentions(e, flat, lowered)) / len(analysis.entities)
+
+
+def _mentions(entity: str, flat: str, lowered: str) -> bool:
+    """A year or figure anywhere in the text; a name as a whole word written with a capital, so
+    the town of Reading is not "reading and mathematics", nor Kent "Kentish"."""
+    if not entity[:1].isalpha():
+        return entity in lowered
+    return any(flat[m.start()].isupper() for m in re.finditer(r"(?<!\w)" + re.escape(entity) + r"(?!\w)", lowered))
 
 
 def context_text(meta: dict) -> str:

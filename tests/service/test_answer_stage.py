@@ -73,6 +73,15 @@ def test_entity_support_needs_the_question_s_own_year_and_names():
     assert entity_support(analyse("What about caseloads?"), "anything") == 1.0
 
 
+def test_a_name_is_supported_only_as_a_capitalised_whole_word():
+    analysis = analyse("What grade did Ofsted give Reading in 2017?")
+    assert entity_support(analysis, "Ofsted judged Reading inadequate in 2017.") == 1.0
+    # The same letters as an ordinary word, or inside a longer word, are not the name.
+    assert entity_support(analysis, "Ofsted said pupils' reading improved in 2017.") == 2 / 3
+    assert entity_support(analyse("Who chairs the Kent panel?"), "The Kentish panel met.") == 0.0
+    assert entity_support(analyse("Who chairs the Kent panel?"), "KENT COUNTY COUNCIL panel") == 1.0
+
+
 def test_a_sentence_that_points_back_is_anaphoric_and_one_that_names_its_subject_is_not():
     assert ANAPHORIC_START.search("This was reported back to the committee.")
     assert ANAPHORIC_START.search("He undertook to circulate the figures.")
