@@ -31,7 +31,7 @@ _ASKS = [
     ("compare", re.compile(r"\b(?:compar\w*|differ\w*|versus|vs\.?|contrast\w*)\b|\bboth\b.*\band\b", re.I)),
     # An amount of money, before "number": its answer needs a sum of money, not just any figure.
     ("money", re.compile(r"^\W*(?:how much\b(?! time\b)[^?]*?\b(?:money|fund\w*|cost\w*|spen[dt]\w*|sav\w*|budget\w*|grants?|overspen\w*|underspen\w*|salar\w*|pay\w*|paid|invest\w*|worth|income|revenue|deficit|pric\w*|charg\w*)|what (?:salary|budget|sum|cost|amount of (?:money|funding)))\b", re.I)),
-    ("number", re.compile(r"^\W*(?:how (?:many|much|high|low|big|large|often|long)|what (?:percentage|proportion|number|share|rate|amount|sum|cost|figure|total|budget)|what (?:was|is|were) the (?:number|percentage|proportion|rate|cost|total|budget|figure|amount|size))\b", re.I)),
+    ("number", re.compile(r"^\W*(?:how (?:many|much|high|low|big|large|often|long)|what (?:percentage|proportion|number|share|rate|amount|figure|total)|what (?:was|is|were) the (?:number|percentage|proportion|rate|cost|total|budget|figure|amount|size))\b", re.I)),
     ("when", re.compile(r"^\W*(?:when|what date|which (?:date|year|month|day)|by (?:what|which) (?:date|time|year|month)|on what date|in what year|what year|what month)\b", re.I)),
     ("who", re.compile(r"^\W*(?:who|whom|whose|which (?:person|officer|councillor|member|inspector|organisation|organization|body|team|company|partner|charity|agency|provider|cabinet member|director))\b|\b(?:name of|named)\b", re.I)),
     ("why", re.compile(r"^\W*(?:why|for what reason|what (?:was|were|is|are) the reasons?|what (?:caused|led to|drove|explains))\b", re.I)),
