@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.known_answers import DATA, KINDS, AnswerSpan, KnownAnswer, load_known_answers
+from eval.known_answers import DATA, DEFAULT_SETS, KINDS, MORE_TRAIN_QUESTIONS, AnswerSpan, KnownAnswer, load_known_answers
 from eval.metrics import QuestionResult, fact_found, score
 
 SPLITS_FILE = DATA / "document_splits.json"
@@ -45,6 +45,19 @@ def test_answerable_questions_name_the_sentences_that_answer_them():
             assert any(fact_found(f, quoted) for f in known.facts), known.id
 
 
+def test_the_train_questions_kept_outside_the_set_are_train_questions_like_the_set_s():
+    held = load_known_answers([MORE_TRAIN_QUESTIONS])
+    splits = json.loads(SPLITS_FILE.read_text())
+    assert held and {a.split for a in held} == {"train"}
+    # load_known_answers refuses ids used twice: none is shared with the set.
+    assert len(load_known_answers(DEFAULT_SETS + [MORE_TRAIN_QUESTIONS])) == len(load_known_answers()) + len(held)
+    for known in held:
+        for key in known.relevant:
+            assert {split for source, split in splits.items() if source.endswith(key)} == {"train"}, (known.id, key)
+        if known.answerable:
+            assert known.answers and any(fact_found(f, " ".join(a.quote for a in known.answers)) for f in known.facts), known.id
+
+
 @pytest.mark.slow
 def test_answer_offsets_hold_in_the_text_ingest_stores(shared_corpus):
     """Each labelled quote is the stored text at its offsets (extracted as ingest extracts)."""
@@ -53,7 +66,7 @@ def test_answer_offsets_hold_in_the_text_ingest_stores(shared_corpus):
     from ingest.sources import collect_sources
 
     spans: dict[str, list[AnswerSpan]] = {}
-    for known in load_known_answers():
+    for known in load_known_answers(DEFAULT_SETS + [MORE_TRAIN_QUESTIONS]):
         for span in known.answers:
             spans.setdefault(span.source, []).append(span)
     collected = collect_sources([str(shared_corpus / source) for source in spans])
