@@ -2,7 +2,7 @@
 sentences that answer them, their key facts, their kind, and their split.
 
 Split by document into train / dev / test: the answer model is trained on train, its confidence
-calibrated on dev, and test is scored once, at the end (eval/README.md)."""
+and abstention fitted on train and dev, and test is scored once, at the end (eval/README.md)."""
 
 import json
 import re

@@ -23,10 +23,10 @@ class ServiceSettings(BaseSettings):
     # Passages the answerer reads; 8 beat 5 and 6 on the known-answer set (eval/README.md).
     answer_passages: int = Field(default=8, ge=1, le=20)
     # "learned": sentences chosen by the model trained on the train split, abstention by the
-    # confidence calibrated on dev (service/models/answer_model.json). "rules": the previous
+    # answerability model fitted on train and dev (service/models/answer_model.json). "rules": the previous
     # hand-weighted answerer, kept to compare against (`scrutiny eval --compare-answerers`).
     answerer: Literal["learned", "rules"] = "learned"
-    # Overrides the answerer's abstention threshold (learned: the one calibrated on dev; rules: 0.47).
+    # Overrides the answerer's abstention threshold (learned: the one chosen on train and dev; rules: 0.47).
     min_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     semantic_weight: float = Field(default=0.5, ge=0.0, le=1.0)
     # Overrides the least cosine similarity a search result has (default: the floor calibrated

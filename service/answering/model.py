@@ -1,9 +1,12 @@
-"""The learned answer model: a logistic regression over `FEATURE_NAMES` that gives each sentence
-the probability that it states the answer (trained on the train split), and a second one over
-answer-level features that gives the probability that the cited answer is right (fitted on the
-dev split), with the abstention threshold chosen there. Stored as a small JSON file beside the
-sentence encoder it was trained with (MiniLM fine-tuned on the train split, int8 ONNX, named and
-hashed in the JSON); inference is numpy and ONNX Runtime only."""
+"""The learned answer model. A sentence model gives each candidate sentence the probability that
+it states the answer: linear in `FEATURE_NAMES`, trained on the train split to rank a question's
+answering sentence first among its own candidates, then scaled to a probability. Two answer-level
+logistic models over `CONFIDENCE_FEATURES`, fitted on the train and dev splits, give the
+probability that the cited answer is right (the confidence users see) and the probability that
+the question is answerable, judged from its answer and the passages read (the answer stage
+declines below the threshold chosen with it). Stored as a small JSON file beside the sentence encoder it was trained
+with (MiniLM fine-tuned on the train split, int8 ONNX, named and hashed in the JSON); inference is
+numpy and ONNX Runtime only."""
 
 import hashlib
 import json
@@ -68,6 +71,16 @@ class AnswerModel:
     # The fine-tuned sentence encoder the sentence model's similarity features were computed
     # with (an ONNX file beside the model file); None: the base MiniLM.
     encoder_path: Path | None = None
+    # Whether the question is answerable, judged from the passages read; `threshold` applies to it. Declining on
+    # this rather than on `confidence` turns away more unanswerable questions for the same share
+    # of answerable ones: an answerable question answered wrongly looks like an unanswerable one
+    # to the confidence model, and those set its threshold. None (older files): `confidence`.
+    answerable: Logistic | None = None
+
+    @property
+    def abstention(self) -> Logistic:
+        """The model whose probability `threshold` applies to."""
+        return self.answerable if self.answerable is not None else self.confidence
 
     def save(self, path: Path) -> None:
         """Write the model JSON to `path`; the encoder file (if any) is copied beside it and
@@ -86,6 +99,7 @@ class AnswerModel:
             "encoder": encoder,
             "sentence": self.sentence.as_dict(),
             "confidence": self.confidence.as_dict(),
+            "answerable": self.answerable.as_dict() if self.answerable is not None else None,
             "threshold": self.threshold,
             "relevance_floor": self.relevance_floor,
             "provenance": self.provenance,
@@ -113,6 +127,7 @@ class AnswerModel:
                 data.get("provenance", {}),
                 data.get("relevance_floor"),
                 encoder_path,
+                Logistic.from_dict(data["answerable"], CONFIDENCE_FEATURES) if data.get("answerable") else None,
             )
         except (OSError, KeyError, TypeError, json.JSONDecodeError) as e:
             raise ModelFileError(f"answer model {path}: {e}") from e

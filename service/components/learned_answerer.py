@@ -41,9 +41,9 @@ class ScoredCandidates:
 @component
 class LearnedAnswerer:
     """Answers with the passages' own sentences, chosen by a model trained on labelled questions,
-    or abstains when the calibrated probability that the cited answer is right is too low.
+    or abstains when, judged from the passages read, the question is unlikely to be answerable.
 
-    Each sentence of the passages read is scored by a logistic model over its features (MiniLM
+    Each sentence of the passages read is scored by a linear model over its features (MiniLM
     similarity of the sentence, its window and its passage to the question; the passage's rank;
     coverage of the question's key terms; support for the question's years, figures and names;
     whether it has the shape of the answer asked for). The best sentence is quoted with the
@@ -58,7 +58,8 @@ class LearnedAnswerer:
         """
         :param model: Folder of the sentence-transformers model that embeds the sentences.
         :param model_path: The trained answer model (JSON); default `service/models/answer_model.json`.
-        :param min_confidence: Overrides the abstention threshold calibrated with the model.
+        :param min_confidence: Overrides the abstention threshold calibrated with the model (on the
+            probability that the question is answerable).
         :param policy: The answer stage's named constants.
         :raises ValueError: for a threshold outside [0, 1].
         """
@@ -183,6 +184,14 @@ class LearnedAnswerer:
         features = confidence_features(scored, quotes)
         return round(float(self._answer_model.confidence.probability(features[None, :])[0]), 4)
 
+    def holds_answer(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> float:
+        """Probability that the question is answerable, judged from its answer and the passages
+        read (trained on answerable and unanswerable questions): what `threshold` applies to."""
+        if not quotes:
+            return 0.0
+        features = confidence_features(scored, quotes)
+        return float(self._answer_model.abstention.probability(features[None, :])[0])
+
     @component.output_types(answer=str | None, citations=list[dict], abstained=bool, reason=str, confidence=float)
     def run(
         self,
@@ -209,7 +218,7 @@ class LearnedAnswerer:
         scored = self.score(question, passages, query_embedding, additions, asked)
         quotes = self.choose(scored)
         confidence = self.confidence(scored, quotes)
-        if not quotes or confidence < self.threshold:
+        if not quotes or self.holds_answer(scored, quotes) < self.threshold:
             reason = (
                 "no sentence in the closest passages is long enough to quote"
                 if not quotes
@@ -225,7 +234,7 @@ class LearnedAnswerer:
 
 
 def confidence_features(scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> np.ndarray:
-    """Answer-level inputs of the confidence model (`CONFIDENCE_FEATURES`, in order)."""
+    """Answer-level inputs of the confidence and answerability models (`CONFIDENCE_FEATURES`, in order)."""
     probabilities = np.sort(scored.probabilities)[::-1]
     best = float(probabilities[0])
     runner_up = float(probabilities[1]) if len(probabilities) > 1 else 0.0

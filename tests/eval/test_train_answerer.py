@@ -8,7 +8,7 @@ from haystack import Document
 
 from eval.known_answers import AnswerSpan, KnownAnswer
 from eval.known_answers import load_known_answers
-from eval.train_answerer import Collected, fold_groups, fold_split, triplets
+from eval.train_answerer import Collected, abstention_threshold, fit_listwise, fit_logistic, fold_groups, fold_split, triplets
 from eval.train_encoder import EncoderTraining, Triplet
 from service.answering.features import COS_SENTENCE, COV_SENTENCE, FEATURE_NAMES, split_candidates
 from service.answering.question import analyse
@@ -143,3 +143,52 @@ def test_fine_tuning_writes_an_int8_encoder_that_moves_a_question_towards_its_an
         return float(q @ a - q @ n)
 
     assert margin(tuned) > margin(base) + 0.05
+
+
+def _questions_where_levels_mislead(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Questions whose one answering sentence scores highest on `x0` among its own candidates,
+    while questions whose candidates all score high on `x0` have many more candidates: across
+    questions, a high `x0` goes with a low share of answering sentences (Simpson's paradox)."""
+    rng = np.random.default_rng(seed)
+    rows, labels, question = [], [], []
+    for q in range(120):
+        level = rng.uniform(0, 10)
+        n = 2 if level < 5 else 30
+        x0 = level + rng.normal(0, 0.5, n)
+        answer = int(np.argmax(x0))
+        rows += [[v, rng.normal()] for v in x0]
+        labels += [float(i == answer) for i in range(n)]
+        question += [q] * n
+    return np.asarray(rows, np.float32), np.asarray(labels, np.float32), np.asarray(question)
+
+
+def _first_is_answer(model, x, y, question) -> float:
+    p = model.probability(x)
+    firsts = [y[rows][np.argmax(p[rows])] for rows in (np.flatnonzero(question == q) for q in np.unique(question))]
+    return float(np.mean(firsts))
+
+
+def test_the_sentence_model_learns_which_sentence_comes_first_within_a_question():
+    x, y, question = _questions_where_levels_mislead(0)
+    held_out = _questions_where_levels_mislead(1)
+    names = ("x0", "noise")
+    listwise = fit_listwise(x, y, question, names)
+    assert _first_is_answer(listwise, *held_out) > 0.9
+    # A pointwise model learns the levels across questions and ranks the answers last.
+    assert _first_is_answer(fit_logistic(x, y, names), *held_out) < 0.2
+    # Scaled to a probability that a sentence answers, rising with the score where the levels do
+    # not mislead: about the share that do on average, answering sentences far above the rest.
+    x[:, 0] -= np.asarray([x[question == q, 0].mean() for q in question])
+    ranked = fit_listwise(x, y, question, names)
+    p = ranked.probability(x)
+    assert p.mean() == pytest.approx(y.mean(), abs=0.02)
+    assert p[y == 1].mean() > 3 * p[y == 0].mean()
+    with pytest.raises(ValueError, match="one class"):
+        fit_listwise(x, np.zeros_like(y), question, names)
+
+
+def test_the_abstention_threshold_turns_away_at_most_five_percent_of_answerable_questions():
+    probabilities = np.linspace(0.01, 1.0, 100)
+    threshold = abstention_threshold(probabilities)
+    assert (probabilities < threshold).sum() == 5
+    assert (probabilities < abstention_threshold(probabilities[:39])).sum() <= 1  # 5% of 39 is 1
