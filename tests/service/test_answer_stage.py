@@ -188,6 +188,12 @@ def test_model_file_round_trips_and_refuses_other_features(tmp_path):
     AnswerModel(sentence, confidence, 0.4, {"note": "test"}, 0.2).save(tmp_path / "m.json")
     loaded = AnswerModel.load(tmp_path / "m.json")
     assert loaded.threshold == 0.4 and loaded.relevance_floor == 0.2
+    assert loaded.answerable is None and loaded.abstention is loaded.confidence  # a file without one
+    answerable = Logistic(CONFIDENCE_FEATURES, np.zeros(m, np.float32), np.ones(m, np.float32), -np.ones(m, np.float32), 0.5)
+    AnswerModel(sentence, confidence, 0.4, {}, 0.2, answerable=answerable).save(tmp_path / "a.json")
+    reloaded = AnswerModel.load(tmp_path / "a.json")
+    rows = np.ones((1, m), np.float32)
+    assert reloaded.abstention.probability(rows)[0] == pytest.approx(answerable.probability(rows)[0])
     row = np.ones((1, n), np.float32)
     assert loaded.sentence.probability(row)[0] == pytest.approx(sentence.probability(row)[0])
     broken = (tmp_path / "m.json").read_text().replace('"cos_sentence"', '"something_else"')
@@ -226,6 +232,7 @@ def test_a_model_keeps_its_encoder_beside_it_and_refuses_another(tmp_path):
 def test_the_shipped_model_loads_and_was_calibrated_on_dev():
     model = AnswerModel.load()
     assert 0 < model.threshold < 1
+    assert model.answerable is not None and model.abstention is model.answerable
     assert model.relevance_floor is not None
     assert "dev" in model.provenance["trained_on"]
     # Its sentence encoder is the fine-tuned one, small enough to live in the repository.
@@ -324,3 +331,37 @@ def test_the_sentence_encoder_reads_the_whole_question_as_in_training(sample_ind
             graph = QueryEngine(index, settings.model_copy(update={"answerer": answerer})).ask_pipeline.graph
             edges = graph.get_edge_data("expander", "answerer") or {}
             assert any(data["from_socket"].name == "query" and data["to_socket"].name == "asked" for data in edges.values()) is wired
+
+
+def _constant(p: float) -> Logistic:
+    m = len(CONFIDENCE_FEATURES)
+    return Logistic(CONFIDENCE_FEATURES, np.zeros(m, np.float32), np.ones(m, np.float32), np.zeros(m, np.float32), float(np.log(p / (1 - p))))
+
+
+@pytest.mark.parametrize(("right", "holds", "declines"), [(0.99, 0.01, True), (0.01, 0.99, False)])
+def test_the_answer_stage_declines_when_the_passages_hold_no_answer_whatever_its_confidence(right, holds, declines):
+    shipped = AnswerModel.load()
+    from indexes import IndexSettings
+
+    model = AnswerModel(shipped.sentence, _constant(right), 0.5, {}, None, shipped.encoder_path, answerable=_constant(holds))
+    answerer = LearnedAnswerer(model=IndexSettings().model)
+    answerer.use_model(model)
+    text = "Caseloads in Leeds fell to 18 children per social worker in 2023. The council agreed to review them each quarter."
+    passage = Document(content=text, embedding=[0.0] * 384, meta={"document_id": "d0", "start": 0, "source": "leeds.pdf"}, score=1.0)
+    result = answerer.run(question="What were caseloads in Leeds?", passages=[passage], query_embedding=[0.0] * 384)
+    assert result["abstained"] is declines and (result["answer"] is None) is declines
+    # The confidence shown is still the probability that the cited answer is right.
+    assert result["confidence"] == pytest.approx(right, abs=1e-3)
+
+
+def test_a_threshold_given_by_the_operator_applies_to_answerability():
+    from indexes import IndexSettings
+
+    shipped = AnswerModel.load()
+    model = AnswerModel(shipped.sentence, _constant(0.99), 0.5, {}, None, shipped.encoder_path, answerable=_constant(0.3))
+    text = "Caseloads in Leeds fell to 18 children per social worker in 2023."
+    passage = Document(content=text, embedding=[0.0] * 384, meta={"document_id": "d0", "start": 0, "source": "leeds.pdf"}, score=1.0)
+    for min_confidence, declines in ((0.2, False), (0.4, True)):
+        answerer = LearnedAnswerer(model=IndexSettings().model, min_confidence=min_confidence)
+        answerer.use_model(model)
+        assert answerer.run(question="What were caseloads in Leeds?", passages=[passage], query_embedding=[0.0] * 384)["abstained"] is declines

@@ -89,11 +89,6 @@ def test_date_filters_and_sorting(client):
     assert dates == sorted(dates, reverse=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10: at the threshold calibrated for <=5% false abstentions on dev, the learned answerer declines only "
-    "22-28% of plausible unanswerable test questions; this one is answered from a sentence about Kent's buses",
-)
 def test_unanswerable_question_abstains_with_closest_passages(client):
     body = client.post("/ask", json={"question": "How many electric buses did the council buy for the Margate seafront?"}).json()
     assert body["abstained"] is True
