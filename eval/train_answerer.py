@@ -201,7 +201,10 @@ def fit_listwise(x: np.ndarray, y: np.ndarray, question: np.ndarray, names: tupl
             gradient = gradient - z[rows].T @ (target - p)
         return value, gradient
 
-    w = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
+    fitted = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B")
+    if log is not None and not fitted.success:
+        log(f"sentence model: the optimiser stopped early ({fitted.message})")
+    w = fitted.x
     a, b = _platt(z @ w, y)
     if log is not None and a <= 2e-3:
         log(f"sentence model: across questions its scores do not rise with the share of answering sentences (Platt slope {a:.4f}): its probabilities are flat")
