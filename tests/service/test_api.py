@@ -199,10 +199,10 @@ def test_citations_say_where_each_quote_comes_from(client):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 10: answered from Medway's 2019 caseload sentence over the threshold "
-    "calibrated for <=5% false abstentions on dev (the base-MiniLM model declined it). The confidence model gives the "
-    "question's years no weight (the support features separate nothing on dev), and a gate on years the passages do "
-    "not state lost more right answers than it caught unanswerables on train and dev",
+    reason="issue 10: answered from Medway's 2019 caseload sentence over the threshold chosen for <=5% false "
+    "abstentions on train and dev (the base-MiniLM model declined it). The answer-level models give the question's "
+    "years little weight (the support features separate little in cross-validation), and a gate on years the passages "
+    "do not state lost more right answers than it caught unanswerables on train and dev",
 )
 def test_a_plausible_question_with_the_wrong_year_is_declined(client):
     # Right authority and topic, but no 2030 papers are held.
