@@ -3,7 +3,7 @@ train split, the confidence and answerability models and the abstention threshol
 and dev splits, each question run through the same ask pipeline (and so the same passages) users get at the API's defaults. The test
 split is never read here.
 
-    scrutiny train-answerer --index var/full     # ~12 minutes on 2 cores over the whole corpus
+    scrutiny train-answerer --index var/full     # ~15 minutes on 2 cores over the whole corpus
 
 The sentence model's similarity features come from the fine-tuned encoder. On its own training
 questions that encoder is too good to be true, so the train features are cross-fitted: train
