@@ -69,14 +69,16 @@ def test_register_filters_by_who_and_status(client):
     assert client.get("/commitments", params={"authority": "Atlantis"}).json()["error"]["code"] == "unknown_authority"
 
 
+def compared(client, question: str, authorities: list[str]) -> dict[str, dict]:
+    """/compare's rows by authority."""
+    body = client.post("/compare", json={"question": question, "authorities": authorities}).json()
+    return {row["authority"]: row for row in body["rows"]}
+
+
 def test_compare_answers_each_authority_with_citations(client):
     # Both authorities' papers in the sample say what plan followed the inspection: Medway's news
     # story its action plan, West Berkshire's minutes its Improvement Action Plan.
-    body = client.post(
-        "/compare",
-        json={"question": "What plan did the council draw up in response to the Ofsted report?", "authorities": ["Medway", "West Berkshire Council"]},
-    ).json()
-    rows = {row["authority"]: row for row in body["rows"]}
+    rows = compared(client, "What plan did the council draw up in response to the Ofsted report?", ["Medway", "West Berkshire Council"])
     assert set(rows) == {"Medway", "West Berkshire"}
     for authority, row in rows.items():
         assert row["abstained"] is False and row["citations"]
@@ -93,18 +95,13 @@ def test_compare_answers_each_authority_with_citations(client):
     "the row is declined (the previous model quoted 'Key judgement Judgement grade' instead)",
 )
 def test_compare_the_issue_s_example_answers_west_berkshire_with_its_response(client):
-    body = client.post(
-        "/compare",
-        json={"question": "How did the council respond to an inadequate Ofsted judgement?", "authorities": ["Medway", "West Berkshire"]},
-    ).json()
-    rows = {row["authority"]: row for row in body["rows"]}
+    rows = compared(client, "How did the council respond to an inadequate Ofsted judgement?", ["Medway", "West Berkshire"])
     assert rows["West Berkshire"]["abstained"] is False
     assert any("action plan" in c["quote"].lower() for c in rows["West Berkshire"]["citations"])
 
 
 def test_compare_says_not_found_for_an_authority_without_evidence(client):
-    body = client.post("/compare", json={"question": "What did the Director undertake about acronyms?", "authorities": ["Medway", "Kent"]}).json()
-    rows = {row["authority"]: row for row in body["rows"]}
+    rows = compared(client, "What did the Director undertake about acronyms?", ["Medway", "Kent"])
     assert rows["Medway"]["abstained"] is False
     assert rows["Kent"]["abstained"] is True and rows["Kent"]["reason"].startswith("not found in this authority's documents")
     assert client.post("/compare", json={"question": "x y z", "authorities": ["Medway"]}).status_code == 422
