@@ -154,15 +154,27 @@ def triplets(rows: list[Collected], settings: EncoderTraining) -> list[Triplet]:
     return out
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Logistic:
-    from sklearn.linear_model import LogisticRegression
-
+def _standardisation(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Each feature's mean and spread (1 where it never varies), after checking that the labels
+    hold both classes."""
     if len(set(y.tolist())) < 2:
         raise ValueError(f"{names[0]}…: the labels hold one class only; train on an index of the whole shared corpus")
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
+    return mean, scale
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Logistic:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = _standardisation(x, y, names)
     model = LogisticRegression(C=REGULARISATION_C, max_iter=2000).fit((x - mean) / scale, y)
     return Logistic(names, mean.astype(np.float32), scale.astype(np.float32), model.coef_[0].astype(np.float32), float(model.intercept_[0]))
+
+
+def with_candidates(rows: list[Collected]) -> list[Collected]:
+    """Questions the answer stage chose a sentence for (not a structured fact, not an empty read)."""
+    return [r for r in rows if r.scored is not None and r.scored.candidates]
 
 
 def sentence_rows(rows: list[Collected]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -181,10 +193,7 @@ def fit_listwise(x: np.ndarray, y: np.ndarray, question: np.ndarray, names: tupl
     questions with many answering sentences from questions with few, which does not rank."""
     from scipy.optimize import minimize
 
-    if len(set(y.tolist())) < 2:
-        raise ValueError(f"{names[0]}…: the labels hold one class only; train on an index of the whole shared corpus")
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
+    mean, scale = _standardisation(x, y, names)
     z = (x - mean) / scale
     # Questions with no answering candidate say nothing about which sentence comes first.
     groups = [rows for rows in (np.flatnonzero(question == q) for q in np.unique(question)) if y[rows].sum() > 0]
@@ -258,7 +267,7 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
     for fold in range(FOLDS):
         answerer.use_encoder(workdir / f"fold{fold}.onnx")
         rows = collect(answerer, fold_split(train_asked, group, fold, lambda a: a.known)[1])
-        held_out.append([r for r in rows if r.scored is not None and r.scored.candidates])
+        held_out.append(with_candidates(rows))
     usable = [r for rows in held_out for r in rows]
     x, y, question = sentence_rows(usable)
     log(f"train: {len(train_asked)} questions, {len(usable)} with candidates, {len(y)} sentences, {int(y.sum())} answering")
@@ -275,7 +284,7 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
     for fold in range(FOLDS):
         others = [r for f, rows in enumerate(held_out) if f != fold for r in rows]
         answers += answer_rows(answerer, fit_listwise(*sentence_rows(others), FEATURE_NAMES), held_out[fold])
-    answers += answer_rows(answerer, sentence, [r for r in dev_rows if r.scored is not None and r.scored.candidates])
+    answers += answer_rows(answerer, sentence, with_candidates(dev_rows))
     features = np.asarray([a[0] for a in answers])
     right = np.asarray([a[1] for a in answers], dtype=np.float32)
     answerable = np.asarray([a[2] for a in answers])

@@ -177,20 +177,15 @@ class LearnedAnswerer:
         quotes.sort()
         return [(p, *scored.spans_by_passage[p][position]) for p, position in quotes]
 
-    def confidence(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> float:
-        """Calibrated probability that the cited answer is right."""
+    def judge(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> tuple[float, float]:
+        """The calibrated probability that the cited answer is right (the confidence shown), and the
+        probability that the question is answerable, judged from its answer and the passages read
+        (what `threshold` applies to); both read the same answer-level features, computed once."""
         if not quotes:
-            return 0.0
-        features = confidence_features(scored, quotes)
-        return round(float(self._answer_model.confidence.probability(features[None, :])[0]), 4)
-
-    def holds_answer(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> float:
-        """Probability that the question is answerable, judged from its answer and the passages
-        read (trained on answerable and unanswerable questions): what `threshold` applies to."""
-        if not quotes:
-            return 0.0
-        features = confidence_features(scored, quotes)
-        return float(self._answer_model.abstention.probability(features[None, :])[0])
+            return 0.0, 0.0
+        features = confidence_features(scored, quotes)[None, :]
+        right = round(float(self._answer_model.confidence.probability(features)[0]), 4)
+        return right, float(self._answer_model.abstention.probability(features)[0])
 
     @component.output_types(answer=str | None, citations=list[dict], abstained=bool, reason=str, confidence=float)
     def run(
@@ -217,8 +212,8 @@ class LearnedAnswerer:
             return {"answer": None, "citations": [], "abstained": True, "reason": "no passages match the question and filters", "confidence": 0.0}
         scored = self.score(question, passages, query_embedding, additions, asked)
         quotes = self.choose(scored)
-        confidence = self.confidence(scored, quotes)
-        if not quotes or self.holds_answer(scored, quotes) < self.threshold:
+        confidence, answerable = self.judge(scored, quotes)
+        if not quotes or answerable < self.threshold:
             reason = (
                 "no sentence in the closest passages is long enough to quote"
                 if not quotes
