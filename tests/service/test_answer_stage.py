@@ -338,30 +338,28 @@ def _constant(p: float) -> Logistic:
     return Logistic(CONFIDENCE_FEATURES, np.zeros(m, np.float32), np.ones(m, np.float32), np.zeros(m, np.float32), float(np.log(p / (1 - p))))
 
 
-@pytest.mark.parametrize(("right", "holds", "declines"), [(0.99, 0.01, True), (0.01, 0.99, False)])
-def test_the_answer_stage_declines_when_the_passages_hold_no_answer_whatever_its_confidence(right, holds, declines):
-    shipped = AnswerModel.load()
+def _answer_caseloads(right: float, holds: float, min_confidence: float | None = None) -> dict:
+    """The answer stage, with the shipped sentence model and encoder and answer-level models that
+    give fixed probabilities, over one passage that answers."""
     from indexes import IndexSettings
 
+    shipped = AnswerModel.load()
     model = AnswerModel(shipped.sentence, _constant(right), 0.5, {}, None, shipped.encoder_path, answerable=_constant(holds))
-    answerer = LearnedAnswerer(model=IndexSettings().model)
+    answerer = LearnedAnswerer(model=IndexSettings().model, min_confidence=min_confidence)
     answerer.use_model(model)
     text = "Caseloads in Leeds fell to 18 children per social worker in 2023. The council agreed to review them each quarter."
     passage = Document(content=text, embedding=[0.0] * 384, meta={"document_id": "d0", "start": 0, "source": "leeds.pdf"}, score=1.0)
-    result = answerer.run(question="What were caseloads in Leeds?", passages=[passage], query_embedding=[0.0] * 384)
+    return answerer.run(question="What were caseloads in Leeds?", passages=[passage], query_embedding=[0.0] * 384)
+
+
+@pytest.mark.parametrize(("right", "holds", "declines"), [(0.99, 0.01, True), (0.01, 0.99, False)])
+def test_the_answer_stage_declines_when_the_passages_hold_no_answer_whatever_its_confidence(right, holds, declines):
+    result = _answer_caseloads(right, holds)
     assert result["abstained"] is declines and (result["answer"] is None) is declines
     # The confidence shown is still the probability that the cited answer is right.
     assert result["confidence"] == pytest.approx(right, abs=1e-3)
 
 
 def test_a_threshold_given_by_the_operator_applies_to_answerability():
-    from indexes import IndexSettings
-
-    shipped = AnswerModel.load()
-    model = AnswerModel(shipped.sentence, _constant(0.99), 0.5, {}, None, shipped.encoder_path, answerable=_constant(0.3))
-    text = "Caseloads in Leeds fell to 18 children per social worker in 2023."
-    passage = Document(content=text, embedding=[0.0] * 384, meta={"document_id": "d0", "start": 0, "source": "leeds.pdf"}, score=1.0)
     for min_confidence, declines in ((0.2, False), (0.4, True)):
-        answerer = LearnedAnswerer(model=IndexSettings().model, min_confidence=min_confidence)
-        answerer.use_model(model)
-        assert answerer.run(question="What were caseloads in Leeds?", passages=[passage], query_embedding=[0.0] * 384)["abstained"] is declines
+        assert _answer_caseloads(0.99, 0.3, min_confidence)["abstained"] is declines
