@@ -96,6 +96,16 @@ class AuthorityRegistry:
             r"\b(" + "|".join(plain) + r")\b"
             + r"|\b(" + "|".join(ambiguous) + r")(?= (?:Borough |City |County |Metropolitan )?Council)"
         )
+        # A question about councils that writes "Reading" or "York" with a capital means the
+        # authority, except where the capital is the question's first letter and the word takes
+        # an object ("Reading the report, ...") or starts a longer name ("Sutton Coldfield",
+        # "New York", "Reading Recovery").
+        self._ambiguous_in_question = re.compile(
+            r"(?<!New )(?<![\w-])(" + "|".join(ambiguous) + r")(?![\w-])"
+            + r"(?! (?!(?:Borough|City|County|Metropolitan|Council|Children)\b)[A-Z])"
+            + r"(?<!^Reading)(?<!^Bury)"
+            + r"|^(Reading|Bury)(?= (?!(?:the|this|that|these|those|a|an|it|them|his|her|their|our|its|through|about|between)\b)\S)"
+        )
 
     @property
     def names(self) -> list[str]:
@@ -113,14 +123,15 @@ class AuthorityRegistry:
     def named_in(self, text: str) -> list[str]:
         """Every authority a question names, in order of first mention."""
         text = text.replace("&", "and")
-        matches = sorted([*self._in_text.finditer(text), *self._in_question.finditer(text)], key=lambda m: m.start())
+        patterns = (self._in_text, self._in_question, self._ambiguous_in_question)
+        matches = sorted((match for pattern in patterns for match in pattern.finditer(text)), key=lambda m: m.start())
         found = [self.normalise(match.group(0)) for match in matches]
         return list(dict.fromkeys(name for name in found if name))
 
     def without_names(self, text: str) -> str:
         """The question with the authorities it names (and their possessive) taken out."""
         text = text.replace("&", "and")
-        for pattern in (self._in_text, self._in_question):
+        for pattern in (self._in_text, self._in_question, self._ambiguous_in_question):
             text = re.sub(r"(?:" + pattern.pattern + r")(?:[’']s)?", " ", text, flags=pattern.flags)
         return text
 

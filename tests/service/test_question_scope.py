@@ -44,3 +44,19 @@ def test_the_topic_drops_what_the_filters_stand_for():
     result = QuestionScope().run(question="What did Ofsted say West Berkshire's leaders had created in 2022?")
     assert result["topic"] == "What did Ofsted say leaders had created in ?"
     assert QuestionScope(enabled=False).run(question="Medway in 2019 inspection")["filters"] == SearchFilter()
+
+
+def test_a_name_that_is_also_a_word_is_the_authority_when_a_question_capitalises_it():
+    # "Reading", "Bury", "York" and "Sutton" are authorities that running text only names with
+    # "Council" after them; a question writes the bare name.
+    assert read_scope("Has Reading's fostering service improved since 2019?").authorities == ("Reading",)
+    assert read_scope("York children's services: what did the 2022 inspection find?").authorities == ("York",)
+    assert read_scope("Bury has a new director of children's services - since when?").authorities == ("Bury",)
+    assert read_scope("Were Sutton and Merton inspected in the same year?").authorities == ("Sutton", "Merton")
+    # ... but not as a verb opening the question, in lower case, or inside a longer name.
+    assert read_scope("Reading the latest report, what did inspectors praise?").authorities == ()
+    assert read_scope("what reading age do the looked-after children reach?").authorities == ()
+    assert read_scope("How many children in care live in New York?").authorities == ()
+    assert read_scope("Which schools in Sutton Coldfield joined the scheme?").authorities == ()
+    assert QuestionScope().run(question="What did Ofsted say about Reading's front door in 2019?")["topic"] == "What did Ofsted say about front door in ?"
+
