@@ -74,7 +74,7 @@ class HybridRetriever:
         top_k = self.top_k if top_k is None else top_k
         mode = self.mode if mode is None else mode
         hits = []
-        for search_filter in (filters, fallback_filters) if fallback_filters is not None else (filters,):
+        for search_filter in (filters, fallback_filters) if fallback_filters not in (None, filters) else (filters,):
             hits = self.index.search(
                 dense=query_embedding,
                 query_text=query_text,

@@ -78,9 +78,9 @@ class QuestionScope:
     """Narrows retrieval to the authorities a question names and to the period it gives for a
     report or an inspection ("Cambridgeshire's report published in May 2024", "Medway's 2023
     inspection"), unless the request's own filters already say. When the named authorities
-    hold nothing relevant the retriever falls back to the request's filters; a named period is
-    never dropped, so a question about a report that is not held finds nothing rather than
-    another year's report.
+    hold nothing the retriever falls back to the request's filters, unless the question also
+    names a period; a named period is never dropped. So a question about a report that is not
+    held finds nothing, rather than another year's report or another authority's.
 
     Usage:
         scope = QuestionScope()
@@ -109,7 +109,10 @@ class QuestionScope:
             scope = replace(scope, since=filters.since, until=filters.until, published=False, period=None)
         dated = replace(filters, since=scope.since, until=scope.until)
         narrowed = replace(dated, authorities=list(scope.authorities))
-        return {"filters": narrowed, "fallback_filters": dated, "scope": scope, "topic": _topic(question, scope, set(named) <= set(scope.authorities)) if self.enabled else question}
+        # A question that names an authority and a period asks about that authority's documents
+        # of that period: when there are none, another authority's cannot answer it either.
+        fallback = narrowed if named and scope.period is not None else dated
+        return {"filters": narrowed, "fallback_filters": fallback, "scope": scope, "topic": _topic(question, scope, set(named) <= set(scope.authorities)) if self.enabled else question}
 
 
 def _topic(question: str, scope: Scope, names_filtered: bool) -> str:

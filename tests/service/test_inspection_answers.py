@@ -52,3 +52,13 @@ def test_other_questions_about_ofsted_are_left_to_extractive_answering(client):
     # No Ofsted report on Kent in the sample: the question goes to the passages, not to a guess.
     kent = client.post("/ask", json={"question": "What is Kent's latest Ofsted grade?"}).json()
     assert "first page of Ofsted's report" not in kent["reason"]
+
+
+def test_a_named_authority_and_period_without_documents_is_not_answered_from_another_authority(client):
+    # The sample holds West Berkshire's 2015 report but nothing of Medway's from 2015.
+    question = "What did inspectors find about Medway's help for care leavers when Ofsted inspected in 2015?"
+    body = client.post("/ask", json={"question": question}).json()
+    assert body["abstained"] and body["citations"] == [], body["citations"]
+    # Without a period the named authority's documents of any year are still read.
+    body = client.post("/ask", json={"question": "What did inspectors find about Medway's help for care leavers?"}).json()
+    assert {c["authority"] for c in body["citations"]} <= {"Medway"}

@@ -60,3 +60,10 @@ def test_a_name_that_is_also_a_word_is_the_authority_when_a_question_capitalises
     assert read_scope("Which schools in Sutton Coldfield joined the scheme?").authorities == ()
     assert QuestionScope().run(question="What did Ofsted say about Reading's front door in 2019?")["topic"] == "What did Ofsted say about front door in ?"
 
+
+def test_a_named_authority_is_dropped_only_when_the_question_names_no_period():
+    component = QuestionScope()
+    dated = component.run(question="What did Ofsted find in Medway in 2015?")
+    assert dated["fallback_filters"] == dated["filters"] and dated["filters"].authorities == ["Medway"]
+    undated = component.run(question="What did Ofsted find in Medway?")
+    assert undated["filters"].authorities == ["Medway"] and undated["fallback_filters"].authorities == []
