@@ -12,6 +12,7 @@ _MONTH = MONTH_NAMES
 _PUBLISHED_MONTH = re.compile(rf"\bpublished in ({_MONTH}) (\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_DAY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH}),? (\d{{4}})\b", re.I)
 _ABOUT_INSPECTION = re.compile(r"\b(ofsted|ilacs|inspect\w*|inspectors?|judge?ments?|graded?|rated)\b", re.I)
 # Reports follow an inspection by weeks and minutes discuss it for months: a period named for
 # an inspection also admits documents from the months after it.
@@ -52,16 +53,29 @@ def _period(year: int, month: int | None = None) -> tuple[date, date] | None:
     return date(year, month, 1), _month_end(year, month)
 
 
+def _named_day(question: str) -> date | None:
+    match = _DAY.search(question)
+    if not match:
+        return None
+    try:
+        return date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
+    except ValueError:  # "31 February 2025"
+        return None
+
+
 def read_scope(question: str) -> Scope:
     """The authorities a question names and, for a question about a publication or an
-    inspection, the period it names."""
+    inspection, the period it names; for any other, the day it names as a lower bound."""
     authorities = tuple(authority_registry().named_in(question))
     published = _PUBLISHED_MONTH.search(question)
     if published:
         period = _period(int(published.group(2)), MONTHS[published.group(1).lower()])
         return Scope(authorities, *period, published=True, period=period) if period else Scope(authorities)
     if not _ABOUT_INSPECTION.search(question):
-        return Scope(authorities)
+        # A day named outside an inspection ("Cabinet on 4 March 2025", "looked after at 31
+        # March 2024") is when something happened: papers dated before it cannot report it.
+        day = _named_day(question)
+        return Scope(authorities, since=day, period=(day, day)) if day else Scope(authorities)
     month_year = _MONTH_YEAR.search(question)
     if month_year:
         period = _period(int(month_year.group(2)), MONTHS[month_year.group(1).lower()])
@@ -117,7 +131,9 @@ class QuestionScope:
 
 def _topic(question: str, scope: Scope, names_filtered: bool) -> str:
     topic = question
-    if scope.period is not None:
+    # A named day only bounds the search from below, so it stays in the topic: it tells that
+    # meeting's papers from later ones.
+    if scope.period is not None and scope.until is not None:
         topic = _PUBLISHED_MONTH.sub(" ", topic)
         topic = _MONTH_YEAR.sub(" ", topic)
         topic = _YEAR.sub(" ", topic)

@@ -67,3 +67,14 @@ def test_a_named_authority_is_dropped_only_when_the_question_names_no_period():
     assert dated["fallback_filters"] == dated["filters"] and dated["filters"].authorities == ["Medway"]
     undated = component.run(question="What did Ofsted find in Medway?")
     assert undated["filters"].authorities == ["Medway"] and undated["fallback_filters"].authorities == []
+
+
+def test_a_named_day_outside_an_inspection_admits_only_papers_from_that_day_on():
+    scope = read_scope("Who was the contact officer for Kent's Cabinet meeting on 4 March 2025?")
+    assert (scope.since, scope.until) == (date(2025, 3, 4), None) and scope.authorities == ("Kent",)
+    assert "4 March 2025" in QuestionScope().run(question="Who was the contact officer for Kent's Cabinet meeting on 4 March 2025?")["topic"]
+    # A month alone, or a day that no calendar holds, bounds nothing.
+    assert read_scope("What did Kent's Cabinet agree in March 2025?").since is None
+    assert read_scope("What did Kent's Cabinet agree on 31 February 2025?").since is None
+    # An inspection keeps its own period: the named month and the months after it.
+    assert read_scope("What did Ofsted find when it inspected Medway on 4 March 2019?").since == date(2019, 3, 1)
