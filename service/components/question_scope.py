@@ -12,6 +12,10 @@ _MONTH = MONTH_NAMES
 _PUBLISHED_MONTH = re.compile(rf"\bpublished in ({_MONTH}) (\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# A date written against the inspection or report it names: "the 2022 inspection", "Ofsted's
+# July 2016 inspection", "inspected Croydon's services in 2022", "the 2016 Ofsted report".
+_INSPECTION_AFTER = re.compile(r"^(?:\s+(?:ofsted|ilacs))?\s+(?:inspections?|reports?)\b", re.I)
+_INSPECTION_BEFORE = re.compile(r"\b(?:inspect(?:ion|ions|ed|ing)|report)\b[^.?;]{0,60}\b(?:in|of|during)\s+$", re.I)
 _DAY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH}),? (\d{{4}})\b", re.I)
 _ABOUT_INSPECTION = re.compile(r"\b(ofsted|ilacs|inspect\w*|inspectors?|judge?ments?|graded?|rated)\b", re.I)
 # Reports follow an inspection by weeks and minutes discuss it for months: a period named for
@@ -30,6 +34,9 @@ class Scope:
     published: bool = False
     # The named month or year itself, before the following months are admitted.
     period: tuple[date, date] | None = None
+    # The period dates something a later report may describe ("the March 2014 restructure",
+    # "at the end of March 2015"), not the inspection or report itself ("its 2022 inspection").
+    event: bool = False
 
 
 def _month_end(year: int, month: int) -> date:
@@ -75,16 +82,18 @@ def read_scope(question: str) -> Scope:
         # A day named outside an inspection ("Cabinet on 4 March 2025", "looked after at 31
         # March 2024") is when something happened: papers dated before it cannot report it.
         day = _named_day(question)
-        return Scope(authorities, since=day, period=(day, day)) if day else Scope(authorities)
+        return Scope(authorities, since=day, period=(day, day), event=True) if day else Scope(authorities)
     month_year = _MONTH_YEAR.search(question)
     if month_year:
-        period = _period(int(month_year.group(2)), MONTHS[month_year.group(1).lower()])
+        named, period = month_year, _period(int(month_year.group(2)), MONTHS[month_year.group(1).lower()])
     else:
         years = _YEAR.findall(question)
+        named = _YEAR.search(question)
         period = _period(int(years[0])) if len(years) == 1 else None
     if period is None:
         return Scope(authorities)
-    return Scope(authorities, period[0], _add_months(period[1], _FOLLOWING_MONTHS), period=period)
+    event = not (_INSPECTION_AFTER.search(question[named.end():]) or _INSPECTION_BEFORE.search(question[: named.start()]))
+    return Scope(authorities, period[0], _add_months(period[1], _FOLLOWING_MONTHS), period=period, event=event)
 
 
 @component
@@ -93,8 +102,10 @@ class QuestionScope:
     report or an inspection ("Cambridgeshire's report published in May 2024", "Medway's 2023
     inspection"), unless the request's own filters already say. When the named authorities
     hold nothing the retriever falls back to the request's filters, unless the question also
-    names a period; a named period is never dropped. So a question about a report that is not
-    held finds nothing, rather than another year's report or another authority's.
+    names a period: then it keeps the authorities, and admits their later documents only when
+    the period dates an event a later report may describe ("the March 2014 restructure"). So a
+    question about a report that is not held finds nothing, rather than another year's report
+    or another authority's.
 
     Usage:
         scope = QuestionScope()
@@ -123,9 +134,14 @@ class QuestionScope:
             scope = replace(scope, since=filters.since, until=filters.until, published=False, period=None)
         dated = replace(filters, since=scope.since, until=scope.until)
         narrowed = replace(dated, authorities=list(scope.authorities))
-        # A question that names an authority and a period asks about that authority's documents
-        # of that period: when there are none, another authority's cannot answer it either.
-        fallback = narrowed if named and scope.period is not None else dated
+        # A question that names an authority and a period asks about that authority's documents:
+        # when it holds nothing of that period, another authority's cannot answer either. A later
+        # report of the authority may describe an event of that period; another inspection is not
+        # the one asked about.
+        if named and scope.period is not None:
+            fallback = replace(narrowed, until=None) if scope.event else narrowed
+        else:
+            fallback = dated
         return {"filters": narrowed, "fallback_filters": fallback, "scope": scope, "topic": _topic(question, scope, set(named) <= set(scope.authorities)) if self.enabled else question}
 
 

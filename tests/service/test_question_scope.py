@@ -63,10 +63,27 @@ def test_a_name_that_is_also_a_word_is_the_authority_when_a_question_capitalises
 
 def test_a_named_authority_is_dropped_only_when_the_question_names_no_period():
     component = QuestionScope()
-    dated = component.run(question="What did Ofsted find in Medway in 2015?")
+    dated = component.run(question="What did Ofsted find when it inspected Medway in 2015?")
     assert dated["fallback_filters"] == dated["filters"] and dated["filters"].authorities == ["Medway"]
     undated = component.run(question="What did Ofsted find in Medway?")
     assert undated["filters"].authorities == ["Medway"] and undated["fallback_filters"].authorities == []
+
+
+def test_an_event_s_period_falls_back_to_the_authority_s_later_reports_but_an_inspection_s_does_not():
+    component = QuestionScope()
+    for question in ("What caseloads did Ofsted find in Medway's 2015 inspection?",
+                     "What did Ofsted find when it inspected Medway's children's services in March 2015?",
+                     "What did the 2015 Ofsted report say about Medway's care leavers?"):
+        result = component.run(question=question)
+        assert not result["scope"].event, question
+        assert result["fallback_filters"] == result["filters"], question
+    for question in ("Why did Medway's March 2015 restructure leave families without support, according to Ofsted?",
+                     "How many Medway children were on plans at the end of March 2015, according to Ofsted?"):
+        result = component.run(question=question)
+        assert result["scope"].event, question
+        assert result["filters"].until == date(2015, 7, 31), question
+        fallback = result["fallback_filters"]
+        assert fallback.authorities == ["Medway"] and fallback.since == date(2015, 3, 1) and fallback.until is None, question
 
 
 def test_a_named_day_outside_an_inspection_admits_only_papers_from_that_day_on():
