@@ -177,6 +177,13 @@ class LearnedAnswerer:
         quotes.sort()
         return [(p, *scored.spans_by_passage[p][position]) for p, position in quotes]
 
+    def lacks_figure(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> bool:
+        """The question asks for a figure (`AnswerPolicy.figure_kinds`) and no quote holds one."""
+        asks = scored.analysis.asks
+        if asks not in self.policy.figure_kinds:
+            return False
+        return not any(SHAPES[asks].search((scored.passages[i].content or "")[s:e]) for i, s, e in quotes)
+
     def judge(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> tuple[float, float]:
         """The calibrated probability that the cited answer is right (the confidence shown), and the
         probability that the question is answerable, judged from its answer and the passages read
@@ -213,12 +220,13 @@ class LearnedAnswerer:
         scored = self.score(question, passages, query_embedding, additions, asked)
         quotes = self.choose(scored)
         confidence, answerable = self.judge(scored, quotes)
-        if not quotes or answerable < self.threshold:
-            reason = (
-                "no sentence in the closest passages is long enough to quote"
-                if not quotes
-                else "the closest passages do not state an answer clearly enough"
-            )
+        if not quotes or answerable < self.threshold or self.lacks_figure(scored, quotes):
+            if not quotes:
+                reason = "no sentence in the closest passages is long enough to quote"
+            elif answerable < self.threshold:
+                reason = "the closest passages do not state an answer clearly enough"
+            else:
+                reason = "the closest passages do not state the figure the question asks for"
             return {"answer": None, "citations": [], "abstained": True, "reason": reason, "confidence": confidence}
         citations = []
         for number, (index, start, end) in enumerate(quotes, start=1):

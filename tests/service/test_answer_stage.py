@@ -338,18 +338,20 @@ def _constant(p: float) -> Logistic:
     return Logistic(CONFIDENCE_FEATURES, np.zeros(m, np.float32), np.ones(m, np.float32), np.zeros(m, np.float32), float(np.log(p / (1 - p))))
 
 
-def _answer_caseloads(right: float, holds: float, min_confidence: float | None = None) -> dict:
+CASELOADS = "Caseloads in Leeds fell to 18 children per social worker in 2023. The council agreed to review them each quarter."
+
+
+def _answer_caseloads(right: float, holds: float, min_confidence: float | None = None, question: str = "What were caseloads in Leeds?", text: str = CASELOADS) -> dict:
     """The answer stage, with the shipped sentence model and encoder and answer-level models that
-    give fixed probabilities, over one passage that answers."""
+    give fixed probabilities, over one passage (by default, one that answers)."""
     from indexes import IndexSettings
 
     shipped = AnswerModel.load()
     model = AnswerModel(shipped.sentence, _constant(right), 0.5, {}, None, shipped.encoder_path, answerable=_constant(holds))
     answerer = LearnedAnswerer(model=IndexSettings().model, min_confidence=min_confidence)
     answerer.use_model(model)
-    text = "Caseloads in Leeds fell to 18 children per social worker in 2023. The council agreed to review them each quarter."
     passage = Document(content=text, embedding=[0.0] * 384, meta={"document_id": "d0", "start": 0, "source": "leeds.pdf"}, score=1.0)
-    return answerer.run(question="What were caseloads in Leeds?", passages=[passage], query_embedding=[0.0] * 384)
+    return answerer.run(question=question, passages=[passage], query_embedding=[0.0] * 384)
 
 
 @pytest.mark.parametrize(("right", "holds", "declines"), [(0.99, 0.01, True), (0.01, 0.99, False)])
@@ -363,3 +365,15 @@ def test_the_answer_stage_declines_when_the_passages_hold_no_answer_whatever_its
 def test_a_threshold_given_by_the_operator_applies_to_answerability():
     for min_confidence, declines in ((0.2, False), (0.4, True)):
         assert _answer_caseloads(0.99, 0.3, min_confidence)["abstained"] is declines
+
+
+def test_a_question_asking_for_a_figure_is_declined_when_no_quote_holds_one():
+    vague = "Caseloads in Leeds are manageable for most social workers. The council agreed to review them regularly."
+    how_many = "How many children does each Leeds social worker hold?"
+    # Both answer-level models are sure: only the missing figure can turn the answer away.
+    assert not _answer_caseloads(0.99, 0.99, question=how_many)["abstained"]
+    declined = _answer_caseloads(0.99, 0.99, question=how_many, text=vague)
+    assert declined["abstained"] and "figure" in declined["reason"]
+    assert _answer_caseloads(0.99, 0.99, question="How much money did Leeds spend on agency social workers?", text=vague)["abstained"]
+    # A question that does not ask for a figure is answered from the same passage.
+    assert not _answer_caseloads(0.99, 0.99, question="Why are caseloads in Leeds manageable?", text=vague)["abstained"]
