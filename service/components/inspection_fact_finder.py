@@ -9,11 +9,15 @@ from service.answering.question import asks_for
 from service.schemas import source_fields
 
 # Asks who led or carried out an inspection ("Who led Medway's 2023 inspection?", "Which
-# inspector led...", "Name the lead inspector..."), not who did something else.
+# inspector led...", "Name the lead inspector..."), not who held another post at the time ("Who
+# was the director when Ofsted inspected?", "Who is the lead member?").
 _ASKS_INSPECTOR = re.compile(
-    r"\blead inspector\b|\b(?:who|which (?:inspector|person|HMI))\b.{0,60}?\b(?:led|leads?|headed|carried out|in charge of|inspected)\b",
+    r"\blead inspector\b|\bwhich (?:inspector|HMI)\b|\bwho\s+inspected\b"
+    r"|\b(?:who|which person)\s+(?:(?:was|were|is)\s+)?(?:led|headed|carried out|in charge of)\b.{0,60}?\b(?:inspection|inspectors|visit)\b",
     re.I,
 )
+# The first page dates the inspection it reports, never the next one.
+_ASKS_FUTURE = re.compile(r"\b(?:next|due|upcoming|future)\b", re.I)
 # "When did inspectors visit X?", "When was X inspected?", "What were the inspection dates?",
 # not "When did Ofsted find/say ..." or "When was the report published?" (no such verb may
 # come before the inspection word).
@@ -113,7 +117,7 @@ class InspectionFactFinder:
             return "inspector"
         if _ASKS_WHEN_GRADED.search(question):
             return "when_graded"
-        if _ASKS_DATES.search(question):
+        if _ASKS_DATES.search(question) and not _ASKS_FUTURE.search(question):
             return "dates"
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
         if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and asks_for(question) == "other":

@@ -280,6 +280,11 @@ NOT_FIRST_PAGE = [
     "Why did Ofsted inspectors go back to Devon in January 2025 after inspecting in autumn 2024?",
     "When did Cheshire West and Chester launch its Integrated Early Support approach to early help?",
     "What did Medway do after the inadequate judgement?",
+    # Another post held at the time of an inspection, and an inspection still to come.
+    "Who was Bolton's director of children's services when Ofsted inspected in 2023?",
+    "Who is the lead member for children's services in Bolton, as named in the 2023 Ofsted report?",
+    "Who led Bolton's improvement board?",
+    "When is Bolton's next Ofsted inspection of children's services due?",
 ]
 
 
