@@ -14,6 +14,25 @@ DATE = re.compile(
     rf"(?:since|until|by|from|in|during) (?:{MONTH_NAMES}|spring|summer|autumn|winter)|\d+ (?:days?|weeks?|months?|years?))\b",
     re.I,
 )
+# A day, month or year on the calendar ("17 to 28 March 2025", "May 2024", "2024-25"): digits
+# that date something rather than count it.
+CALENDAR_DATE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:to|-|–|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)? (?:{MONTH_NAMES})\b(?:,? \d{{4}})?"
+    rf"|\b(?:{MONTH_NAMES}),? \d{{4}}\b|\b(?:19|20)\d\d(?:\s*[-/–]\s*\d{{2,4}})?\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b",
+    re.I,
+)
+
+
+# A date that starts a span of time ("in post since January 2007") says how long.
+SPAN_START = re.compile(rf"\b(?:since|from)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{MONTH_NAMES}),?\s+)?(?:19|20)\d\d\b", re.I)
+
+
+def counts_something(text: str) -> bool:
+    """`text` holds a figure that is not merely a date: a count, an amount, a share, or a span
+    of time from a date."""
+    return bool(SPAN_START.search(text) or FIGURE.search(CALENDAR_DATE.sub(" ", text)))
+
+
 # An amount of money: pounds, or a figure in millions, billions or thousands ("£2.1m", "4.5
 # million", "£426k"). A bare number is not one: tables in pounds carry their unit in a heading.
 MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|pounds)\b", re.I)

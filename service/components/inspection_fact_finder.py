@@ -18,6 +18,17 @@ _ASKS_INSPECTOR = re.compile(
 )
 # The first page dates the inspection it reports, never the next one.
 _ASKS_FUTURE = re.compile(r"\b(?:next|due|upcoming|future)\b", re.I)
+# Stored first pages are full inspections' reports: other visits, other inspectors and other
+# grades ("the planning inspector's report", "the lowest pay grade") are not on them.
+_OTHER_INSPECTION = re.compile(
+    r"\b(?:focused|monitoring) visits?\b|\bjoint targeted area\b|\bJTAIs?\b"
+    r"|\b(?:planning|school|schools|fire|police|CQC)\s+inspect\w*|\b(?:pay|salary|scheme|job)\s+grades?\b",
+    re.I,
+)
+# A judgement set against another ("how did the grade change between 2015 and 2019") needs two
+# reports; one first page answers half of it.
+_COMPARES = re.compile(r"\b(?:chang\w*|compar\w*|between|versus|vs\.?|before|improved|declined)\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # "When did inspectors visit X?", "When was X inspected?", "What were the inspection dates?",
 # not "When did Ofsted find/say ..." or "When was the report published?" (no such verb may
 # come before the inspection word).
@@ -67,8 +78,10 @@ class InspectionFactFinder:
         kind = self.kind(question)
         if kind is None or len(scope.authorities) != 1:
             return {"answer": None}
+        # Two years compared are two reports, whatever single period the scope read.
+        since, until = (None, None) if kind == "judgements_compared" else (scope.since, scope.until)
         reports = list(self.index.iter_documents(
-            SearchFilter(authorities=list(scope.authorities), doc_types=["ofsted_report"], since=scope.since, until=scope.until)
+            SearchFilter(authorities=list(scope.authorities), doc_types=["ofsted_report"], since=since, until=until)
         ))
         if not reports and scope.period is None:
             return {"answer": None}
@@ -80,6 +93,14 @@ class InspectionFactFinder:
         if kind == "when_graded":
             grade = normalise_grade(_ASKS_WHEN_GRADED.search(question).group(1))
             chosen = sorted(reports, key=lambda r: r.get("date") or "")
+        elif kind == "judgements_compared":
+            # The report of each year named; without both, one first page would answer half.
+            years = sorted(set(_YEAR.findall(question)))
+            chosen = [self._inspected_in(reports, year) for year in years]
+            missing = [year for year, report in zip(years, chosen) if report is None]
+            if missing:
+                return {"answer": {"citations": [], "abstained": True, "confidence": 0.0,
+                                   "reason": f"no Ofsted report on {scope.authorities[0]} from {missing[0]} is in the index"}}
         else:
             chosen = [self._pick(reports, scope, question)]
         citations = []
@@ -87,6 +108,7 @@ class InspectionFactFinder:
             "inspector": ["lead_inspector"],
             "dates": ["inspection_dates"],
             "judgement": [row],
+            "judgements_compared": [row],
             "when_graded": ["published", row],
         }[kind]
         for report in chosen:
@@ -105,14 +127,18 @@ class InspectionFactFinder:
         if not citations:
             return {"answer": None}
         what = {"inspector": "the lead inspector", "dates": "the inspection dates", "judgement": f"the judgement on {ROW_NAMES[row]}",
-                "when_graded": f"the publication or inspection dates and the judgement on {ROW_NAMES[row]}"}[kind]
+                "when_graded": f"the publication or inspection dates and the judgement on {ROW_NAMES[row]}",
+                "judgements_compared": f"the judgement on {ROW_NAMES[row]} in each year named"}[kind]
         published = ", ".join(str(report.get("date")) for report in chosen if any(c["document_id"] == report["document_id"] for c in citations))
         return {"answer": {"citations": citations, "abstained": False, "confidence": 1.0,
                            "reason": f"{what}, as stated on the first page of Ofsted's report on {scope.authorities[0]} published {published}"}}
 
     @staticmethod
     def kind(question: str) -> str | None:
-        """Which first-page fact a question asks for, if any: inspector, when_graded, dates or judgement."""
+        """Which first-page fact a question asks for, if any: inspector, when_graded, dates,
+        judgement, or judgements_compared (the judgements of two years named)."""
+        if _OTHER_INSPECTION.search(question):
+            return None
         if _ASKS_INSPECTOR.search(question):
             return "inspector"
         if _ASKS_WHEN_GRADED.search(question):
@@ -120,9 +146,24 @@ class InspectionFactFinder:
         if _ASKS_DATES.search(question) and not _ASKS_FUTURE.search(question):
             return "dates"
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
-        if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and asks_for(question) == "other":
+        if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and asks_for(question) in ("other", "compare"):
+            years = len(set(_YEAR.findall(question)))
+            if years == 2:
+                return "judgements_compared"
+            if _COMPARES.search(question) or years > 2 or asks_for(question) == "compare":
+                return None
             return "judgement"
         return None
+
+    @staticmethod
+    def _inspected_in(reports: list[dict], year: str) -> dict | None:
+        """The report of an inspection held in `year`, else the first published in it."""
+        ordered = sorted(reports, key=lambda r: r.get("date") or "")
+        for report in ordered:
+            facts = report.get("ofsted") or {}
+            if (facts.get("inspection_start") or "")[:4] <= year <= (facts.get("inspection_end") or "")[:4]:
+                return report
+        return next((r for r in ordered if (r.get("date") or "").startswith(year)), None)
 
     @staticmethod
     def _pick(reports: list[dict], scope: Scope, question: str) -> dict:

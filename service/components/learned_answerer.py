@@ -16,6 +16,7 @@ from service.answering.features import (
     split_candidates,
     term_weights,
 )
+from councils.shapes import counts_something
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.question import QuestionAnalysis, analyse
@@ -182,7 +183,9 @@ class LearnedAnswerer:
         asks = scored.analysis.asks
         if asks not in self.policy.figure_kinds:
             return False
-        return not any(SHAPES[asks].search((scored.passages[i].content or "")[s:e]) for i, s, e in quotes)
+        quoted = [(scored.passages[i].content or "")[s:e] for i, s, e in quotes]
+        # A date's digits count nothing ("Inspection dates: 17 to 28 March 2025").
+        return not any(SHAPES[asks].search(q) and counts_something(q) for q in quoted)
 
     def judge(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> tuple[float, float]:
         """The calibrated probability that the cited answer is right (the confidence shown), and the

@@ -285,6 +285,13 @@ NOT_FIRST_PAGE = [
     "Who is the lead member for children's services in Bolton, as named in the 2023 Ofsted report?",
     "Who led Bolton's improvement board?",
     "When is Bolton's next Ofsted inspection of children's services due?",
+    # Other visits, inspectors and grades than a full inspection's first page states.
+    "When did Ofsted's focused visit to Bolton look at its front door?",
+    "When did Bolton receive the planning inspector's report on its local plan?",
+    "What is the lowest pay grade in Bolton's pay scheme?",
+    # A judgement set against another without naming both years.
+    "How has Ofsted's overall judgement on Bolton changed since its last inspection?",
+    "What was Bolton's Ofsted grade before the 2023 inspection?",
 ]
 
 
@@ -382,3 +389,26 @@ def test_a_question_asking_for_a_figure_is_declined_when_no_quote_holds_one():
     assert _answer_caseloads(0.99, 0.99, question="How much money did Leeds spend on agency social workers?", text=vague)["abstained"]
     # A question that does not ask for a figure is answered from the same passage.
     assert not _answer_caseloads(0.99, 0.99, question="Why are caseloads in Leeds manageable?", text=vague)["abstained"]
+    # A date's digits are not the count asked for.
+    dated = "Leeds was inspected from 17 to 28 March 2025 by Ofsted. Children in care in Leeds are well supported by their social workers."
+    assert _answer_caseloads(0.99, 0.99, question="How many children were in care in Leeds?", text=dated)["abstained"]
+
+
+def test_a_count_is_a_figure_outside_a_date():
+    from councils.shapes import counts_something
+
+    assert counts_something("In March 2025, 1,043 children were in care.")
+    assert counts_something("Spending for 2025-26 rises by 10.7%.")
+    assert not counts_something("Inspection dates: 17 to 28 March 2025")
+    assert not counts_something("Report published: 13 May 2015, after the visit of 2/3/2015")
+    # How long: a span of time from a date.
+    assert counts_something("The director has been in post since January 2007.")
+
+
+def test_a_judgement_compared_across_two_years_reads_two_first_pages_and_other_comparisons_none():
+    from service.components.inspection_fact_finder import InspectionFactFinder
+
+    assert InspectionFactFinder.kind("How did Bolton's Ofsted grade change between 2017 and 2023?") == "judgements_compared"
+    assert InspectionFactFinder.kind("Compare Bolton's Ofsted judgements in 2017 and 2023") == "judgements_compared"
+    assert InspectionFactFinder.kind("How has Bolton's Ofsted grade changed since the last inspection?") is None
+    assert InspectionFactFinder.kind("What grade did Ofsted give Bolton in 2023?") == "judgement"

@@ -62,3 +62,14 @@ def test_a_named_authority_and_period_without_documents_is_not_answered_from_ano
     # Without a period the named authority's documents of any year are still read.
     body = client.post("/ask", json={"question": "What did inspectors find about Medway's help for care leavers?"}).json()
     assert {c["authority"] for c in body["citations"]} <= {"Medway"}
+
+
+def test_two_years_judgements_are_each_quoted_from_their_own_report(client):
+    body = client.post("/ask", json={"question": "How did Ofsted's overall effectiveness judgement on Medway change between 2019 and 2023?"}).json()
+    assert not body["abstained"], body["reason"]
+    by_date = {c["date"]: c["quote"] for c in body["citations"]}
+    assert set(by_date) == {"2019-08-27", "2023-09-11"}
+    assert "Inadequate" in by_date["2019-08-27"] and "Good" in by_date["2023-09-11"]
+    # A year without a report is said to be missing, not answered from the other year alone.
+    body = client.post("/ask", json={"question": "How did Ofsted's judgement on Medway change between 2015 and 2023?"}).json()
+    assert body["abstained"] and body["citations"] == [] and "2015" in body["reason"]
