@@ -44,3 +44,25 @@ CAUSE = re.compile(
 )
 # Many things named in one sentence: a list, or several commas.
 ENUMERATION = re.compile(r"(?:[,;].*){2,}|:\s|\b(?:including|such as|namely)\b", re.I)
+
+
+# Capitalised words of posts, bodies and documents: "Executive Director of Children's Services"
+# is a post, not a person.
+_NOT_PERSONAL = frozenset(
+    "director directors children children's childrens services service council councils county borough city board boards "
+    "executive chief officer lead member members cabinet committee independent chair chairs corporate strategic assistant deputy "
+    "interim head safeguarding local authority partnership panel trust care social ofsted inspector inspectors inspection his her "
+    "majesty's the this that in on at for of and department education health adult adults people young family families early "
+    "help improvement commissioner government secretary state minister leader portfolio holder scrutiny overview group nhs mayor "
+    "report leadership management governance summary judgement grade overall effectiveness children’s majesty’s".split()
+)
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Professor)\.? [A-Z][a-z]")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,2}\b")
+
+
+def names_a_person(text: str) -> bool:
+    """`text` names someone: a title and a name ("Mrs Meade"), or two or three capitalised words
+    none of which names a post, a body or a document ("Rachel Holden")."""
+    if _TITLED.search(text):
+        return True
+    return any(not any(w.lower() in _NOT_PERSONAL for w in run.split()) for run in _CAPITALISED_RUN.findall(text))

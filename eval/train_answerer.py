@@ -289,12 +289,12 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
     right = np.asarray([a[1] for a in answers], dtype=np.float32)
     answerable = np.asarray([a[2] for a in answers])
     from_dev = np.asarray([a[3] for a in answers])
-    lacks_figure = np.asarray([a[4] for a in answers])
+    lacks = np.asarray([a[4] for a in answers])
     confidence = fit_logistic(features, right, CONFIDENCE_FEATURES)
     holds = fit_logistic(features, answerable.astype(np.float32), CONFIDENCE_FEATURES)
-    # Answers without the figure asked for are declined whatever the threshold: they spend the
-    # false-abstention budget first.
-    probabilities = np.where(lacks_figure, 0.0, holds.probability(features))
+    # Answers without the figure or name asked for are declined whatever the threshold: they
+    # spend the false-abstention budget first.
+    probabilities = np.where(lacks, 0.0, holds.probability(features))
     threshold = abstention_threshold(probabilities[answerable])
     for name, part in (("train", ~from_dev), ("dev", from_dev)):
         declined = probabilities[part] < threshold
@@ -322,13 +322,13 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
 def answer_rows(answerer: LearnedAnswerer, sentence: Logistic, rows: list[Collected]) -> list[tuple[np.ndarray, bool, bool, bool, bool]]:
     """Each question's answer as the answer stage gives it: its confidence features, whether it is
     right, whether the question is answerable, whether it is a dev question, and whether it lacks
-    the figure the question asks for (declined whatever the threshold)."""
+    the figure or name the question asks for (declined whatever the threshold)."""
     out = []
     for row in rows:
         row.scored.probabilities = sentence.probability(row.scored.features)
         quotes = answerer.choose(row.scored)
         out.append((confidence_features(row.scored, quotes), answer_is_right(row.known, row.scored, quotes), row.known.answerable,
-                    row.known.split == "dev", answerer.lacks_figure(row.scored, quotes)))
+                    row.known.split == "dev", answerer.missing(row.scored, quotes) is not None))
     return out
 
 

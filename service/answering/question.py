@@ -52,6 +52,8 @@ class QuestionAnalysis:
     terms: list[frozenset[str]] = field(default_factory=list)
     # Lower-cased years, figures and names a supporting quote (or its document) must contain.
     entities: list[str] = field(default_factory=list)
+    # It asks for someone by name ("What is the name of...", "... by name", "as named in").
+    asks_name: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -107,5 +109,22 @@ def entities(question: str) -> list[str]:
     return list(dict.fromkeys(e.lower().rstrip(".,") for e in found if e.strip(".,")))
 
 
+# Someone asked for by name: "Who is the chair, as named in...", "...by name", or "the name of"
+# a post-holder ("the name of Sheffield's director of children's services"), not of a team or
+# a practice model.
+_ASKS_NAME = re.compile(r"\b(?:by name|named|name the)\b", re.I)
+_NAME_OF_POST_HOLDER = re.compile(
+    r"\bname of\b(?:\s+\S+){0,4}?\s+(?:director|DCS|chair\w*|lead member|leader|chief executive|commissioner|inspector|"
+    r"officer|head|minister|secretary|councillor|mayor|manager)\b",
+    re.I,
+)
+
+
+def asks_for_name(question: str) -> bool:
+    return (asks_for(question) == "who" and bool(_ASKS_NAME.search(question))) or bool(_NAME_OF_POST_HOLDER.search(question))
+
+
 def analyse(question: str, additions: list[str] | None = None) -> QuestionAnalysis:
-    return QuestionAnalysis(asks=asks_for(question), terms=key_terms(question, additions or []), entities=entities(question))
+    return QuestionAnalysis(
+        asks=asks_for(question), terms=key_terms(question, additions or []), entities=entities(question), asks_name=asks_for_name(question)
+    )

@@ -16,7 +16,7 @@ from service.answering.features import (
     split_candidates,
     term_weights,
 )
-from councils.shapes import counts_something
+from councils.shapes import counts_something, names_a_person
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.question import QuestionAnalysis, analyse
@@ -178,14 +178,18 @@ class LearnedAnswerer:
         quotes.sort()
         return [(p, *scored.spans_by_passage[p][position]) for p, position in quotes]
 
-    def lacks_figure(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> bool:
-        """The question asks for a figure (`AnswerPolicy.figure_kinds`) and no quote holds one."""
-        asks = scored.analysis.asks
-        if asks not in self.policy.figure_kinds:
-            return False
+    def missing(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> str | None:
+        """What the question asks for that no quote holds, if anything: a figure for the kinds in
+        `AnswerPolicy.figure_kinds`, a person's name for a question that asks someone by name."""
         quoted = [(scored.passages[i].content or "")[s:e] for i, s, e in quotes]
+        asks = scored.analysis.asks
         # A date's digits count nothing ("Inspection dates: 17 to 28 March 2025").
-        return not any(SHAPES[asks].search(q) and counts_something(q) for q in quoted)
+        if asks in self.policy.figure_kinds and not any(SHAPES[asks].search(q) and counts_something(q) for q in quoted):
+            return "the figure"
+        # A post is not a person ("The Executive Director of Children's Services...").
+        if scored.analysis.asks_name and not any(names_a_person(q) for q in quoted):
+            return "the name"
+        return None
 
     def judge(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> tuple[float, float]:
         """The calibrated probability that the cited answer is right (the confidence shown), and the
@@ -223,13 +227,14 @@ class LearnedAnswerer:
         scored = self.score(question, passages, query_embedding, additions, asked)
         quotes = self.choose(scored)
         confidence, answerable = self.judge(scored, quotes)
-        if not quotes or answerable < self.threshold or self.lacks_figure(scored, quotes):
+        missing = self.missing(scored, quotes) if quotes else None
+        if not quotes or answerable < self.threshold or missing:
             if not quotes:
                 reason = "no sentence in the closest passages is long enough to quote"
             elif answerable < self.threshold:
                 reason = "the closest passages do not state an answer clearly enough"
             else:
-                reason = "the closest passages do not state the figure the question asks for"
+                reason = f"the closest passages do not state {missing} the question asks for"
             return {"answer": None, "citations": [], "abstained": True, "reason": reason, "confidence": confidence}
         citations = []
         for number, (index, start, end) in enumerate(quotes, start=1):

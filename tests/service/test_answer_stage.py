@@ -412,3 +412,23 @@ def test_a_judgement_compared_across_two_years_reads_two_first_pages_and_other_c
     assert InspectionFactFinder.kind("Compare Bolton's Ofsted judgements in 2017 and 2023") == "judgements_compared"
     assert InspectionFactFinder.kind("How has Bolton's Ofsted grade changed since the last inspection?") is None
     assert InspectionFactFinder.kind("What grade did Ofsted give Bolton in 2023?") == "judgement"
+
+
+def test_a_question_asking_for_someone_by_name_is_declined_when_the_quotes_name_only_the_post():
+    from councils.shapes import names_a_person
+    from service.answering.question import analyse
+
+    assert names_a_person("The DCS, Rachel Holden, has been in post since 2019.")
+    assert names_a_person("The call-in was made by Mrs Meade.")
+    assert not names_a_person("The Executive Director of Children's Services and the lead member audit cases.")
+    assert analyse("What is the name of Leeds's director of children's services?").asks_name
+    assert analyse("Who chaired the Leeds safeguarding board in 2017, by name?").asks_name
+    assert not analyse("What is the name of Leeds's new youth centre?").asks_name  # a place, not a person
+    assert not analyse("Who chairs the Leeds corporate parenting board?").asks_name  # a post is an answer
+    post = "The director of children's services in Leeds has been in post since April 2008. She chairs the board."
+    named = "The director of children's services in Leeds, Sal Tariq, has been in post since April 2008. He chairs the board."
+    asked = "What is the name of the director of children's services in Leeds?"
+    declined = _answer_caseloads(0.99, 0.99, question=asked, text=post)
+    assert declined["abstained"] and "name" in declined["reason"]
+    assert not _answer_caseloads(0.99, 0.99, question=asked, text=named)["abstained"]
+    assert not _answer_caseloads(0.99, 0.99, question="Who is the director of children's services in Leeds?", text=post)["abstained"]
