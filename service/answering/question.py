@@ -54,6 +54,9 @@ class QuestionAnalysis:
     entities: list[str] = field(default_factory=list)
     # It asks for someone by name ("What is the name of...", "... by name", "as named in").
     asks_name: bool = False
+    # It asks for a measure ("What was the average caseload?", "What was the vacancy rate?"),
+    # whatever kind its opening words make it.
+    asks_measure: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +127,11 @@ def asks_for_name(question: str) -> bool:
     return (asks_for(question) == "who" and bool(_ASKS_NAME.search(question))) or bool(_NAME_OF_POST_HOLDER.search(question))
 
 
+_ASKS_MEASURE = re.compile(r"^\W*what (?:is|was|were|are)\b[^?]{0,40}?\b(?:average|mean|median|rate|ratio|percentage|proportion|caseloads?)\b", re.I)
+
+
 def analyse(question: str, additions: list[str] | None = None) -> QuestionAnalysis:
     return QuestionAnalysis(
-        asks=asks_for(question), terms=key_terms(question, additions or []), entities=entities(question), asks_name=asks_for_name(question)
+        asks=asks_for(question), terms=key_terms(question, additions or []), entities=entities(question),
+        asks_name=asks_for_name(question), asks_measure=bool(_ASKS_MEASURE.search(question)),
     )

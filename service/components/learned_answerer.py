@@ -16,7 +16,7 @@ from service.answering.features import (
     split_candidates,
     term_weights,
 )
-from councils.shapes import counts_something, names_a_person
+from councils.shapes import FIGURE, counts_something, names_a_person
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.question import QuestionAnalysis, analyse
@@ -183,8 +183,9 @@ class LearnedAnswerer:
         `AnswerPolicy.figure_kinds`, a person's name for a question that asks someone by name."""
         quoted = [(scored.passages[i].content or "")[s:e] for i, s, e in quotes]
         asks = scored.analysis.asks
+        shape = SHAPES[asks] if asks in self.policy.figure_kinds else FIGURE if scored.analysis.asks_measure else None
         # A date's digits count nothing ("Inspection dates: 17 to 28 March 2025").
-        if asks in self.policy.figure_kinds and not any(SHAPES[asks].search(q) and counts_something(q) for q in quoted):
+        if shape is not None and not any(shape.search(q) and counts_something(q) for q in quoted):
             return "the figure"
         # A post is not a person ("The Executive Director of Children's Services...").
         if scored.analysis.asks_name and not any(names_a_person(q) for q in quoted):

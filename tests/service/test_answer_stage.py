@@ -389,6 +389,9 @@ def test_a_question_asking_for_a_figure_is_declined_when_no_quote_holds_one():
     assert _answer_caseloads(0.99, 0.99, question="How much money did Leeds spend on agency social workers?", text=vague)["abstained"]
     # A question that does not ask for a figure is answered from the same passage.
     assert not _answer_caseloads(0.99, 0.99, question="Why are caseloads in Leeds manageable?", text=vague)["abstained"]
+    # A measure asked for by name is a figure too.
+    assert _answer_caseloads(0.99, 0.99, question="What was the average caseload of a Leeds social worker?", text=vague)["abstained"]
+    assert not _answer_caseloads(0.99, 0.99, question="What was the average caseload of a Leeds social worker?")["abstained"]
     # A date's digits are not the count asked for.
     dated = "Leeds was inspected from 17 to 28 March 2025 by Ofsted. Children in care in Leeds are well supported by their social workers."
     assert _answer_caseloads(0.99, 0.99, question="How many children were in care in Leeds?", text=dated)["abstained"]
