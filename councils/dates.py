@@ -21,6 +21,7 @@ MONTH_NAMES = "|".join(calendar.month_name[1:])
 _MONTH = r"(" + "|".join(name.capitalize() for name in MONTHS) + r")\.?"
 DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})\b", re.I)
 MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
 MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{4})\b", re.I)

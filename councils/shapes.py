@@ -24,7 +24,7 @@ CALENDAR_DATE = re.compile(
 
 
 # A date that starts a span of time ("in post since January 2007") says how long.
-SPAN_START = re.compile(rf"\b(?:since|from)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{MONTH_NAMES}),?\s+)?(?:19|20)\d\d\b", re.I)
+SPAN_START = re.compile(rf"\bsince\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{MONTH_NAMES}),?\s+)?(?:19|20)\d\d\b", re.I)
 
 
 def counts_something(text: str) -> bool:
@@ -57,12 +57,17 @@ _NOT_PERSONAL = frozenset(
     "report leadership management governance summary judgement grade overall effectiveness children’s majesty’s".split()
 )
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Professor)\.? [A-Z][a-z]")
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,2}\b")
+_WORD = re.compile(r"[\w'’-]+")
 
 
 def names_a_person(text: str) -> bool:
-    """`text` names someone: a title and a name ("Mrs Meade"), or two or three capitalised words
-    none of which names a post, a body or a document ("Rachel Holden")."""
+    """`text` names someone: a title and a name ("Mrs Meade"), or two capitalised words in a row
+    neither of which names a post, a body or a document ("Interim Director Sarah Smith"). A
+    place written the same way ("West Berkshire") passes too: this can miss a missing name,
+    never invent one."""
     if _TITLED.search(text):
         return True
-    return any(not any(w.lower() in _NOT_PERSONAL for w in run.split()) for run in _CAPITALISED_RUN.findall(text))
+    words = list(_WORD.finditer(text))
+    personal = [w.group()[:1].isupper() and w.group()[1:2].islower() and w.group().lower() not in _NOT_PERSONAL for w in words]
+    # Two such words with only a space between them: "Leeds. Many" is two sentences, not a name.
+    return any(personal[i] and personal[i + 1] and text[words[i].end() : words[i + 1].start()] == " " for i in range(len(words) - 1))

@@ -19,9 +19,6 @@ class AnswerPolicy:
     max_context_chars: int = 450
     # Documents a comparison answer quotes, one best sentence each.
     max_compared_documents: int = 3
-    # Questions whose answer is a figure ("how many", "how much money"): quotes without one do
-    # not answer them, however close they come, so the answer stage declines.
-    figure_kinds: tuple[str, ...] = ("number", "money")
 
 
 DEFAULT_POLICY = AnswerPolicy()

@@ -54,9 +54,9 @@ class QuestionAnalysis:
     entities: list[str] = field(default_factory=list)
     # It asks for someone by name ("What is the name of...", "... by name", "as named in").
     asks_name: bool = False
-    # It asks for a measure ("What was the average caseload?", "What was the vacancy rate?"),
-    # whatever kind its opening words make it.
-    asks_measure: bool = False
+    # It asks for a figure: a count, a share, a sum of money or a measure ("What was the average
+    # caseload?"), whatever kind its opening words make it.
+    asks_figure: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -112,26 +112,37 @@ def entities(question: str) -> list[str]:
     return list(dict.fromkeys(e.lower().rstrip(".,") for e in found if e.strip(".,")))
 
 
-# Someone asked for by name: "Who is the chair, as named in...", "...by name", or "the name of"
-# a post-holder ("the name of Sheffield's director of children's services"), not of a team or
-# a practice model.
-_ASKS_NAME = re.compile(r"\b(?:by name|named|name the)\b", re.I)
-_NAME_OF_POST_HOLDER = re.compile(
-    r"\bname of\b(?:\s+\S+){0,4}?\s+(?:director|DCS|chair\w*|lead member|leader|chief executive|commissioner|inspector|"
-    r"officer|head|minister|secretary|councillor|mayor|manager)\b",
+# Someone asked for by name: "Who is the chair, as named in...", "Who ..., by name?", or "the
+# name of" a post-holder ("the name of Sheffield's director of children's services"), not of a
+# team, a scheme or a body.
+_TITLE_WORDS = r"(?:(?:new|current|interim|permanent|former|previous|acting|executive|corporate|independent|strategic|assistant|deputy|cabinet) )*"
+_POST = r"(?:director|DCS|chair\w*|lead member|leader|chief executive|commissioner|inspector|officer|head|minister|secretary|councillor|mayor|manager)"
+_ASKS_NAME = re.compile(
+    r"^\W*who\b.*\b(?:by name|named)\b"
+    rf"|\bname of (?:the )?(?:(?-i:[A-Z])[\w-]*(?: (?:and )?(?-i:[A-Z])[\w-]*){{0,3}}(?:['’]s)? )?{_TITLE_WORDS}{_POST}\b"
+    rf"|^\W*name the {_TITLE_WORDS}{_POST}\b",
+    re.I,
+)
+# A figure asked for: a count, a share, a sum of money ("money"), or a measure named after
+# "what was the" ("the average caseload", "Bromley's social worker vacancy rate"); not "how
+# long", "how often" or "how much progress", which words can answer.
+_ASKS_COUNT = re.compile(
+    r"^\W*(?:how many\b|what (?:percentage|proportion|number|share|total)\b|what (?:was|is|were) the (?:number|percentage|proportion|total|figure)\b)"
+    r"|^\W*what (?:is|was|were|are) (?:the |its |their |[\w-]+['’]s )?(?:[\w-]+ ){0,3}?(?:average|mean|median|rate|ratio|percentage|proportion)\b",
     re.I,
 )
 
 
 def asks_for_name(question: str) -> bool:
-    return (asks_for(question) == "who" and bool(_ASKS_NAME.search(question))) or bool(_NAME_OF_POST_HOLDER.search(question))
+    return bool(_ASKS_NAME.search(question))
 
 
-_ASKS_MEASURE = re.compile(r"^\W*what (?:is|was|were|are)\b[^?]{0,40}?\b(?:average|mean|median|rate|ratio|percentage|proportion|caseloads?)\b", re.I)
+def asks_for_figure(question: str) -> bool:
+    return asks_for(question) == "money" or bool(_ASKS_COUNT.search(question))
 
 
 def analyse(question: str, additions: list[str] | None = None) -> QuestionAnalysis:
     return QuestionAnalysis(
         asks=asks_for(question), terms=key_terms(question, additions or []), entities=entities(question),
-        asks_name=asks_for_name(question), asks_measure=bool(_ASKS_MEASURE.search(question)),
+        asks_name=asks_for_name(question), asks_figure=asks_for_figure(question),
     )

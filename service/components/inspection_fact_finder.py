@@ -4,6 +4,7 @@ from haystack import component
 
 from indexes import ScrutinyIndex, SearchFilter
 from service.components.question_scope import Scope
+from councils.dates import YEAR as _YEAR
 from councils.ofsted import ROW_NAMES, normalise_grade
 from service.answering.question import asks_for
 from service.schemas import source_fields
@@ -12,8 +13,10 @@ from service.schemas import source_fields
 # inspector led...", "Name the lead inspector..."), not who held another post at the time ("Who
 # was the director when Ofsted inspected?", "Who is the lead member?").
 _ASKS_INSPECTOR = re.compile(
-    r"\blead inspector\b|\bwhich (?:inspector|HMI)\b|\bwho\s+inspected\b"
-    r"|\b(?:who|which person)\s+(?:(?:was|were|is)\s+)?(?:led|headed|carried out|in charge of)\b.{0,60}?\b(?:inspection|inspectors|visit)\b",
+    r"\blead inspector\b|\bwhich (?:inspector|HMI)\b|\bwho\s+inspected\b|\bwho\s+(?:was|were|is)\s+the\s+inspectors?\b"
+    # What was led is the inspection itself, not the work or the response that followed it.
+    r"|\b(?:who|which person)\s+(?:(?:was|were|is)\s+)?(?:led|headed|carried out|in charge of)\s+"
+    r"(?:(?!(?:response|improvement|work|board|plan|changes?|after|following)\b)[\w'’-]+\s+){0,5}?(?:inspection|inspectors|visit)\b",
     re.I,
 )
 # The first page dates the inspection it reports, never the next one.
@@ -27,8 +30,7 @@ _OTHER_INSPECTION = re.compile(
 )
 # A judgement set against another ("how did the grade change between 2015 and 2019") needs two
 # reports; one first page answers half of it.
-_COMPARES = re.compile(r"\b(?:chang\w*|compar\w*|between|versus|vs\.?|before|improved|declined)\b", re.I)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_COMPARES = re.compile(r"\b(?:chang\w*|compar\w*|between|versus|vs\.?|before|improved|declined|differ\w*)\b", re.I)
 # "When did inspectors visit X?", "When was X inspected?", "What were the inspection dates?",
 # not "When did Ofsted find/say ..." or "When was the report published?" (no such verb may
 # come before the inspection word).
@@ -101,6 +103,10 @@ class InspectionFactFinder:
             if missing:
                 return {"answer": {"citations": [], "abstained": True, "confidence": 0.0,
                                    "reason": f"no Ofsted report on {scope.authorities[0]} from {missing[0]} is in the index"}}
+            # One report for both years, or a first page without the judgement asked for, would
+            # answer half of the comparison.
+            if chosen[0]["document_id"] == chosen[1]["document_id"] or not all(row in ((r.get("ofsted") or {}).get("spans") or {}) for r in chosen):
+                return {"answer": None}
         else:
             chosen = [self._pick(reports, scope, question)]
         citations = []
@@ -148,9 +154,10 @@ class InspectionFactFinder:
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
         if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and asks_for(question) in ("other", "compare"):
             years = len(set(_YEAR.findall(question)))
-            if years == 2:
+            compares = bool(_COMPARES.search(question)) or asks_for(question) == "compare"
+            if years == 2 and compares:
                 return "judgements_compared"
-            if _COMPARES.search(question) or years > 2 or asks_for(question) == "compare":
+            if compares or years > 1:
                 return None
             return "judgement"
         return None

@@ -16,7 +16,7 @@ from service.answering.features import (
     split_candidates,
     term_weights,
 )
-from councils.shapes import FIGURE, counts_something, names_a_person
+from councils.shapes import FIGURE, MONEY, counts_something, names_a_person
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.question import QuestionAnalysis, analyse
@@ -179,16 +179,16 @@ class LearnedAnswerer:
         return [(p, *scored.spans_by_passage[p][position]) for p, position in quotes]
 
     def missing(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> str | None:
-        """What the question asks for that no quote holds, if anything: a figure for the kinds in
-        `AnswerPolicy.figure_kinds`, a person's name for a question that asks someone by name."""
+        """What the question asks for that no quote holds, if anything: a figure (a sum of money
+        for a money question) or a person's name for a question that asks someone by name."""
         quoted = [(scored.passages[i].content or "")[s:e] for i, s, e in quotes]
-        asks = scored.analysis.asks
-        shape = SHAPES[asks] if asks in self.policy.figure_kinds else FIGURE if scored.analysis.asks_measure else None
+        analysis = scored.analysis
+        shape = MONEY if analysis.asks == "money" else FIGURE
         # A date's digits count nothing ("Inspection dates: 17 to 28 March 2025").
-        if shape is not None and not any(shape.search(q) and counts_something(q) for q in quoted):
+        if analysis.asks_figure and not any(shape.search(q) and counts_something(q) for q in quoted):
             return "the figure"
         # A post is not a person ("The Executive Director of Children's Services...").
-        if scored.analysis.asks_name and not any(names_a_person(q) for q in quoted):
+        if analysis.asks_name and not any(names_a_person(q) for q in quoted):
             return "the name"
         return None
 

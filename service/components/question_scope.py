@@ -5,18 +5,26 @@ from datetime import date
 
 from haystack import component
 
-from councils.dates import MONTH_NAMES, MONTHS
+from councils.dates import DAY_MONTH_YEAR, MONTH_NAMES, MONTHS, YEAR
 from indexes import SearchFilter, authority_registry
 
 _MONTH = MONTH_NAMES
 _PUBLISHED_MONTH = re.compile(rf"\bpublished in ({_MONTH}) (\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b", re.I)
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_YEAR = YEAR
 # A date written against the inspection or report it names: "the 2022 inspection", "Ofsted's
 # July 2016 inspection", "inspected Croydon's services in 2022", "the 2016 Ofsted report".
-_INSPECTION_AFTER = re.compile(r"^(?:\s+(?:ofsted|ilacs))?\s+(?:inspections?|reports?)\b", re.I)
-_INSPECTION_BEFORE = re.compile(r"\b(?:inspect(?:ion|ions|ed|ing)|report)\b[^.?;]{0,60}\b(?:in|of|during)\s+$", re.I)
-_DAY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH}),? (\d{{4}})\b", re.I)
+_INSPECTION_AFTER = re.compile(r"^(?:\s+(?:ofsted|ilacs))?\s+(?:inspections?|reports?|visits?)\b", re.I)
+_INSPECTION_BEFORE = re.compile(r"\b(?:inspect(?:ion|ions|ed|ing)|report|visit(?:ed)?)\b[^.?;]{0,60}\b(?:in|of|during)\s+$", re.I)
+_INSPECTION_WORD = re.compile(r"\b(?:inspect(?:ion|ions|ed|ing)|reports?|visits?)\b", re.I)
+# A date used as an event's name: "the March 2014 restructure", "the 2019 budget".
+_EVENT_NOUN_AFTER = re.compile(
+    r"^\s+(?!(?:ofsted|ilacs|inspections?|reports?|visits?|judge?ments?|grades?|ratings?|and|or|the|a|an|to|in|on|at|for|of|by|with|"
+    r"when|while|after|before|since|until|as|but|was|were|is|are|had|has|have|did|do|does|compared|versus|vs)\b)(?-i:[a-z])[\w-]+",
+    re.I,
+)
+# A day that ends something ("deliver by 31 March 2026") bounds nothing from below.
+_DEADLINE = re.compile(r"\b(?:by|before|until|till|ahead of|no later than)\s+(?:the\s+)?$", re.I)
 _ABOUT_INSPECTION = re.compile(r"\b(ofsted|ilacs|inspect\w*|inspectors?|judge?ments?|graded?|rated)\b", re.I)
 # Reports follow an inspection by weeks and minutes discuss it for months: a period named for
 # an inspection also admits documents from the months after it.
@@ -61,8 +69,8 @@ def _period(year: int, month: int | None = None) -> tuple[date, date] | None:
 
 
 def _named_day(question: str) -> date | None:
-    match = _DAY.search(question)
-    if not match:
+    match = DAY_MONTH_YEAR.search(question)
+    if not match or _DEADLINE.search(question[: match.start()]):
         return None
     try:
         return date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
@@ -92,7 +100,14 @@ def read_scope(question: str) -> Scope:
         period = _period(int(years[0])) if len(years) == 1 else None
     if period is None:
         return Scope(authorities)
-    event = not (_INSPECTION_AFTER.search(question[named.end():]) or _INSPECTION_BEFORE.search(question[: named.start()]))
+    # The period dates an event when it names one ("the March 2014 restructure") or the question
+    # names an inspection or report apart from it ("at the end of March 2015, according to
+    # Ofsted's 2016 inspection"); a period written against the inspection, or the only one the
+    # question gives, is the inspection's own.
+    attached = _INSPECTION_AFTER.search(question[named.end():]) or _INSPECTION_BEFORE.search(question[: named.start()])
+    event = not attached and (
+        bool(_EVENT_NOUN_AFTER.search(question[named.end():])) or bool(_INSPECTION_WORD.search(question[: named.start()] + " " + question[named.end():]))
+    )
     return Scope(authorities, period[0], _add_months(period[1], _FOLLOWING_MONTHS), period=period, event=event)
 
 

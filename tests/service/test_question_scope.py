@@ -58,6 +58,8 @@ def test_a_name_that_is_also_a_word_is_the_authority_when_a_question_capitalises
     assert read_scope("what reading age do the looked-after children reach?").authorities == ()
     assert read_scope("How many children in care live in New York?").authorities == ()
     assert read_scope("Which schools in Sutton Coldfield joined the scheme?").authorities == ()
+    # ... nor the end of another authority's name.
+    assert read_scope("What grade did Ofsted give Bournemouth, Christchurch & Poole's children's services?").authorities == ("Bournemouth, Christchurch and Poole",)
     assert QuestionScope().run(question="What did Ofsted say about Reading's front door in 2019?")["topic"] == "What did Ofsted say about front door in ?"
 
 
@@ -73,12 +75,13 @@ def test_an_event_s_period_falls_back_to_the_authority_s_later_reports_but_an_in
     component = QuestionScope()
     for question in ("What caseloads did Ofsted find in Medway's 2015 inspection?",
                      "What did Ofsted find when it inspected Medway's children's services in March 2015?",
-                     "What did the 2015 Ofsted report say about Medway's care leavers?"):
+                     "What did the 2015 Ofsted report say about Medway's care leavers?",
+                     "What did Ofsted say about Medway's care leavers in 2015?"):
         result = component.run(question=question)
         assert not result["scope"].event, question
         assert result["fallback_filters"] == result["filters"], question
     for question in ("Why did Medway's March 2015 restructure leave families without support, according to Ofsted?",
-                     "How many Medway children were on plans at the end of March 2015, according to Ofsted?"):
+                     "How many Medway children were on plans at the end of March 2015, according to the 2016 Ofsted report?"):
         result = component.run(question=question)
         assert result["scope"].event, question
         assert result["filters"].until == date(2015, 7, 31), question
@@ -93,5 +96,7 @@ def test_a_named_day_outside_an_inspection_admits_only_papers_from_that_day_on()
     # A month alone, or a day that no calendar holds, bounds nothing.
     assert read_scope("What did Kent's Cabinet agree in March 2025?").since is None
     assert read_scope("What did Kent's Cabinet agree on 31 February 2025?").since is None
+    # A deadline bounds nothing from below: the plan that set it came before it.
+    assert read_scope("What did Kent promise to deliver by 31 March 2026?").since is None
     # An inspection keeps its own period: the named month and the months after it.
     assert read_scope("What did Ofsted find when it inspected Medway on 4 March 2019?").since == date(2019, 3, 1)
