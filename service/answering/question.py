@@ -8,7 +8,7 @@ from functools import lru_cache
 import Stemmer
 
 from councils.commitments import COMMITMENT_QUESTION
-from councils.dates import MONTH_NAMES
+from councils.dates import MONTH_NAMES, YEAR
 from service.glossary import GLOSSARY, WORD_FAMILIES
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -38,7 +38,7 @@ _ASKS = [
     ("promised", COMMITMENT_QUESTION),
     ("list", re.compile(r"^\W*(?:which|list|name the|what (?:were|are) the (?:\w+ )?(?:areas|things|priorities|actions|recommendations|steps|strengths|weaknesses|improvements|concerns|risks|options|reasons|services|measures|proposals))\b", re.I)),
 ]
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR = YEAR
 _FIGURE = re.compile(r"£?\d[\d,.]*%?")
 # Capitalised words or runs of them inside the question: names of people, teams, places, parties.
 _NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z&'’-]+(?: [A-Z][A-Za-z&'’-]+)*")
