@@ -126,7 +126,7 @@ class AuthorityRegistry:
         patterns = (self._in_text, self._in_question, self._ambiguous_in_question)
         matches = sorted((match for pattern in patterns for match in pattern.finditer(text)), key=lambda m: (m.start(), -m.end()))
         # A name inside a longer one ("Poole" in "Bournemouth, Christchurch and Poole") is not another authority.
-        outer = [m for m in matches if not any(o.start() <= m.start() and m.end() <= o.end() and o is not m and o.end() - o.start() > m.end() - m.start() for o in matches)]
+        outer = [m for m in matches if not any(o.start() <= m.start() and m.end() <= o.end() and o.span() != m.span() for o in matches)]
         found = [self.normalise(match.group(0)) for match in outer]
         return list(dict.fromkeys(name for name in found if name))
 

@@ -38,7 +38,6 @@ _ASKS = [
     ("promised", COMMITMENT_QUESTION),
     ("list", re.compile(r"^\W*(?:which|list|name the|what (?:were|are) the (?:\w+ )?(?:areas|things|priorities|actions|recommendations|steps|strengths|weaknesses|improvements|concerns|risks|options|reasons|services|measures|proposals))\b", re.I)),
 ]
-_YEAR = YEAR
 _FIGURE = re.compile(r"£?\d[\d,.]*%?")
 # Capitalised words or runs of them inside the question: names of people, teams, places, parties.
 _NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z&'’-]+(?: [A-Z][A-Za-z&'’-]+)*")
@@ -104,7 +103,7 @@ def key_terms(question: str, additions: list[str]) -> list[frozenset[str]]:
 
 def entities(question: str) -> list[str]:
     """Years, figures and capitalised names in the question (not its first word, not a month)."""
-    found = _YEAR.findall(question) + [f for f in _FIGURE.findall(question) if not _YEAR.fullmatch(f)]
+    found = YEAR.findall(question) + [f for f in _FIGURE.findall(question) if not YEAR.fullmatch(f)]
     for name in _NAME.findall(question):
         words = [w for w in name.split() if w.lower() not in STOPWORDS and not _MONTH.match(w)]
         if words:
@@ -133,16 +132,9 @@ _ASKS_COUNT = re.compile(
 )
 
 
-def asks_for_name(question: str) -> bool:
-    return bool(_ASKS_NAME.search(question))
-
-
-def asks_for_figure(question: str) -> bool:
-    return asks_for(question) == "money" or bool(_ASKS_COUNT.search(question))
-
-
 def analyse(question: str, additions: list[str] | None = None) -> QuestionAnalysis:
+    asks = asks_for(question)
     return QuestionAnalysis(
-        asks=asks_for(question), terms=key_terms(question, additions or []), entities=entities(question),
-        asks_name=asks_for_name(question), asks_figure=asks_for_figure(question),
+        asks=asks, terms=key_terms(question, additions or []), entities=entities(question),
+        asks_name=bool(_ASKS_NAME.search(question)), asks_figure=asks == "money" or bool(_ASKS_COUNT.search(question)),
     )

@@ -4,7 +4,7 @@ from haystack import component
 
 from indexes import ScrutinyIndex, SearchFilter
 from service.components.question_scope import Scope
-from councils.dates import YEAR as _YEAR
+from councils.dates import YEAR
 from councils.ofsted import ROW_NAMES, normalise_grade
 from service.answering.question import asks_for
 from service.schemas import source_fields
@@ -97,7 +97,7 @@ class InspectionFactFinder:
             chosen = sorted(reports, key=lambda r: r.get("date") or "")
         elif kind == "judgements_compared":
             # The report of each year named; without both, one first page would answer half.
-            years = sorted(set(_YEAR.findall(question)))
+            years = sorted(set(YEAR.findall(question)))
             chosen = [self._inspected_in(reports, year) for year in years]
             missing = [year for year, report in zip(years, chosen) if report is None]
             if missing:
@@ -152,9 +152,10 @@ class InspectionFactFinder:
         if _ASKS_DATES.search(question) and not _ASKS_FUTURE.search(question):
             return "dates"
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
-        if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and asks_for(question) in ("other", "compare"):
-            years = len(set(_YEAR.findall(question)))
-            compares = bool(_COMPARES.search(question)) or asks_for(question) == "compare"
+        asks = asks_for(question)
+        if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and asks in ("other", "compare"):
+            years = len(set(YEAR.findall(question)))
+            compares = bool(_COMPARES.search(question)) or asks == "compare"
             if years == 2 and compares:
                 return "judgements_compared"
             if compares or years > 1:
@@ -163,28 +164,29 @@ class InspectionFactFinder:
         return None
 
     @staticmethod
-    def _inspected_in(reports: list[dict], year: str) -> dict | None:
-        """The report of an inspection held in `year`, else the first published in it."""
-        ordered = sorted(reports, key=lambda r: r.get("date") or "")
-        for report in ordered:
+    def _inspected_during(reports: list[dict], low: str, high: str) -> dict | None:
+        """The first published of the reports whose inspection overlaps [low, high] (ISO dates)."""
+        for report in sorted(reports, key=lambda r: r.get("date") or ""):
             facts = report.get("ofsted") or {}
-            if (facts.get("inspection_start") or "")[:4] <= year <= (facts.get("inspection_end") or "")[:4]:
+            start, end = facts.get("inspection_start"), facts.get("inspection_end")
+            if start and end and start <= high and end >= low:
                 return report
-        return next((r for r in ordered if (r.get("date") or "").startswith(year)), None)
+        return None
 
-    @staticmethod
-    def _pick(reports: list[dict], scope: Scope, question: str) -> dict:
+    @classmethod
+    def _inspected_in(cls, reports: list[dict], year: str) -> dict | None:
+        """The report of an inspection held in `year`, else the first published in it."""
+        return cls._inspected_during(reports, f"{year}-01-01", f"{year}-12-31") or next(
+            (r for r in sorted(reports, key=lambda r: r.get("date") or "") if (r.get("date") or "").startswith(year)), None
+        )
+
+    @classmethod
+    def _pick(cls, reports: list[dict], scope: Scope, question: str) -> dict:
         """The report the question means: the one inspected in its named period if any, else the
         first published in it; with no period, the latest (or the first, if it says so)."""
         reports = sorted(reports, key=lambda r: r.get("date") or "")
         if scope.period and not scope.published:
-            low, high = (d.isoformat() for d in scope.period)
-            for report in reports:
-                facts = report.get("ofsted") or {}
-                start, end = facts.get("inspection_start"), facts.get("inspection_end")
-                if start and end and start <= high and end >= low:
-                    return report
-            return reports[0]
+            return cls._inspected_during(reports, *(d.isoformat() for d in scope.period)) or reports[0]
         if scope.period or _EARLIEST.search(question):
             return reports[0]
         return reports[-1]

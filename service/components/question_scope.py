@@ -11,7 +11,6 @@ from indexes import SearchFilter, authority_registry
 _MONTH = MONTH_NAMES
 _PUBLISHED_MONTH = re.compile(rf"\bpublished in ({_MONTH}) (\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b", re.I)
-_YEAR = YEAR
 # A date written against the inspection or report it names: "the 2022 inspection", "Ofsted's
 # July 2016 inspection", "inspected Croydon's services in 2022", "the 2016 Ofsted report".
 _INSPECTION_AFTER = re.compile(r"^(?:\s+(?:ofsted|ilacs))?\s+(?:inspections?|reports?|visits?)\b", re.I)
@@ -95,9 +94,9 @@ def read_scope(question: str) -> Scope:
     if month_year:
         named, period = month_year, _period(int(month_year.group(2)), MONTHS[month_year.group(1).lower()])
     else:
-        years = _YEAR.findall(question)
-        named = _YEAR.search(question)
-        period = _period(int(years[0])) if len(years) == 1 else None
+        years = list(YEAR.finditer(question))
+        named = years[0] if years else None
+        period = _period(int(named.group())) if len(years) == 1 else None
     if period is None:
         return Scope(authorities)
     # The period dates an event when it names one ("the March 2014 restructure") or the question
@@ -167,7 +166,7 @@ def _topic(question: str, scope: Scope, names_filtered: bool) -> str:
     if scope.period is not None and scope.until is not None:
         topic = _PUBLISHED_MONTH.sub(" ", topic)
         topic = _MONTH_YEAR.sub(" ", topic)
-        topic = _YEAR.sub(" ", topic)
+        topic = YEAR.sub(" ", topic)
     if scope.authorities and names_filtered:
         topic = authority_registry().without_names(topic)
     return re.sub(r"\s+", " ", topic).strip()
