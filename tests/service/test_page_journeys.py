@@ -16,6 +16,16 @@ UK_DATE = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|Aug
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
+# A view's address changes before the view redraws, so what matched before an action can still
+# be on the page just after it: mark it, then wait for an element the redraw made.
+def mark_stale(page, selector: str) -> None:
+    page.eval_on_selector_all(selector, "els => els.forEach((e) => { e.dataset.stale = 'yes'; })")
+
+
+def fresh(selector: str) -> str:
+    return f"{selector}:not([data-stale])"
+
+
 def test_ask_marker_citation_back_and_reload_keep_the_answer(page, live_url):
     page.goto(f"{live_url}/#/ask")
     page.fill("#ask-question", NFA)
@@ -44,9 +54,10 @@ def test_search_with_filters_and_sort_survives_reload_and_a_shared_link(browser,
     page.select_option("#search-authority", ["Kent", "West Berkshire"])
     page.click("#search-form button[type=submit]")
     page.wait_for_selector("#search-results ol.results li")
+    mark_stale(page, "#search-results ol.results li")
     page.select_option("#search-sort", "date")  # applies on change
     page.wait_for_url("**sort=date*")
-    page.wait_for_selector("#search-results ol.results li")
+    page.wait_for_selector(fresh("#search-results ol.results li"))
     results = page.inner_text("#search-results")
     url = page.url
     assert "authority=Kent" in url and "authority=West+Berkshire" in url
@@ -92,9 +103,10 @@ def test_more_results_pages_through_the_matches(page, live_url):
     total = int(heading.rsplit(" of ", 1)[1].split()[0])
     assert total > 20
     first = page.inner_text("#search-results ol.results li:first-child blockquote")
+    mark_stale(page, "#search-results h3")
     page.click("#more-results")
     page.wait_for_url("**offset=20*")
-    page.wait_for_selector("#search-results h3")
+    page.wait_for_selector(fresh("#search-results h3"))
     assert page.inner_text("#search-results h3").startswith("Showing 21–")
     assert page.inner_text("#search-results ol.results li:first-child blockquote") != first
     assert page.get_attribute("#search-results ol.results", "start") == "21"
@@ -178,9 +190,10 @@ def test_keyboard_only_ask_search_compare_and_commitments(page, live_url):
     page.wait_for_selector("#commitments-table tbody tr")
     tab_to("#commitments-who")
     page.keyboard.type("Director")
+    mark_stale(page, "#commitments-table tbody tr")
     page.keyboard.press("Enter")
     page.wait_for_url("**who=Director*")
-    page.wait_for_selector("#commitments-table tbody tr")
+    page.wait_for_selector(fresh("#commitments-table tbody tr"))
     assert all("director" in who.lower() for who in page.eval_on_selector_all("#commitments-table td[data-label=Who]", "els => els.map(e => e.textContent)"))
 
 
@@ -241,9 +254,10 @@ def test_a_timeline_topic_is_kept_in_the_address(page, live_url):
     page.goto(f"{live_url}/#/authority/Medway")
     page.wait_for_selector("#timeline-q")
     page.fill("#timeline-q", "caseloads")
+    mark_stale(page, "#timeline li strong")
     page.press("#timeline-q", "Enter")
     page.wait_for_url("**topic=caseloads*")
-    page.wait_for_selector("#timeline li strong")
+    page.wait_for_selector(fresh("#timeline li strong"))
     entries = page.inner_text("#timeline")
     page.reload()
     page.wait_for_selector("#timeline li strong")
