@@ -38,6 +38,15 @@ _SUFFIXES = (
 # Names that are also common words or places abroad: only recognised in running text with a
 # council suffix, never alone.
 _AMBIGUOUS_IN_TEXT = {"Reading", "Bury", "Sutton", "York", "Derby", "Poole", "Durham", "Halton"}
+# "City of London" is keyed "london"; the capital alone is not that authority.
+_AMBIGUOUS_KEYS = {name.lower() for name in _AMBIGUOUS_IN_TEXT} | {"london"}
+
+
+def _loose(spelling: str) -> str:
+    """A pattern for a spelling that allows any spacing, hyphens, full stops and commas between
+    its words: "St. Helens" also matches "St Helens", "Stoke-on-Trent" "Stoke on Trent"."""
+    words = [w for w in re.split(r"[\s.,\-–]+", spelling) if w]
+    return r"[.,]?[\s\-–]+".join(re.escape(w) for w in words)
 
 
 def name_key(name: str) -> str:
@@ -75,7 +84,7 @@ class AuthorityRegistry:
         registry.normalise("Medway Council")  # -> "Medway"
     """
 
-    def __init__(self, authorities: list[Authority], aliases: dict[str, str]):
+    def __init__(self, authorities: list[Authority], aliases: dict[str, str], spellings: set[str] = frozenset()):
         self.authorities = {a.name: a for a in authorities}
         self._by_key = aliases
         self._by_urn = {a.urn: a.name for a in authorities if a.urn}
@@ -84,11 +93,12 @@ class AuthorityRegistry:
         # Council acronyms written in capitals ("KCC") are as good as the name in running text.
         plain += [key.upper() for key in aliases if key.isalpha() and 3 <= len(key) <= 4 and key not in {a.name.lower() for a in authorities}]
         ambiguous = [re.escape(n) for n in _AMBIGUOUS_IN_TEXT if n in self.authorities]
-        names_only = [re.escape(n) for n in dict.fromkeys(names) if n not in _AMBIGUOUS_IN_TEXT]
-        # Questions are typed carelessly ("Stoke-on-trent", "Telford & Wrekin"): names match in
-        # any case there, but acronyms only in capitals.
+        # Questions are typed carelessly ("Stoke on trent", "St Helens", "Telford & Wrekin") and
+        # use the short names people say ("Hull", "Bristol"): any spelling the registry knows
+        # matches there, in any case and punctuation, but acronyms only in capitals.
+        written = {n for n in [*names, *spellings] if n not in _AMBIGUOUS_IN_TEXT and name_key(n) not in _AMBIGUOUS_KEYS}
         self._in_question = re.compile(
-            r"\b(" + "|".join(names_only) + r")\b"
+            r"\b(" + "|".join(_loose(n) for n in sorted(written, key=len, reverse=True)) + r")\b"
             + r"|\b(" + "|".join(ambiguous) + r")(?= (?:Borough |City |County |Metropolitan )?Council)",
             re.I,
         )
@@ -153,6 +163,7 @@ class AuthorityRegistry:
 def authority_registry() -> AuthorityRegistry:
     authorities: list[Authority] = []
     aliases: dict[str, str] = {}
+    written: set[str] = set()  # every spelling as the sources write it
     with LOOKUP_CSV.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             name = row["local_authority_ons_name"].strip()
@@ -176,17 +187,20 @@ def authority_registry() -> AuthorityRegistry:
             for spelling in spellings:
                 if spelling and spelling.strip():
                     aliases.setdefault(name_key(spelling), name)
+                    written.add(spelling.strip())
     # Spellings used by councils themselves that the ONS names do not carry.
     extra = {
-        "county durham": "Durham",
-        "hull": "Kingston Upon Hull, City of",
-        "st helens": "St. Helens",
-        "southend": "Southend-on-Sea",
-        "bcp": "Bournemouth, Christchurch and Poole",
-        "rbkc": "Kensington and Chelsea",
-        "kcc": "Kent",
+        "County Durham": "Durham",
+        "Hull": "Kingston Upon Hull, City of",
+        "St Helens": "St. Helens",
+        "Southend": "Southend-on-Sea",
     }
-    for key, name in extra.items():
-        if name in {a.name for a in authorities}:
-            aliases.setdefault(key, name)
-    return AuthorityRegistry(authorities, aliases)
+    # Acronyms, recognised only in capitals.
+    acronyms = {"BCP": "Bournemouth, Christchurch and Poole", "RBKC": "Kensington and Chelsea", "KCC": "Kent"}
+    known = {a.name for a in authorities}
+    for spelling, name in [*extra.items(), *acronyms.items()]:
+        if name in known:
+            aliases.setdefault(name_key(spelling), name)
+            if spelling in extra:
+                written.add(spelling)
+    return AuthorityRegistry(authorities, aliases, written)

@@ -41,3 +41,22 @@ def test_authority_found_in_running_text_ignores_common_words():
     assert registry.find_in_text("Reading the report, members asked about caseloads.") is None
     assert registry.find_in_text("Members of Reading Borough Council asked about caseloads.") == "Reading"
     assert registry.find_in_text("The KCC budget was agreed.") == "Kent"
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("What did Ofsted say about Bristol's virtual school in 2018?", ["Bristol, City of"]),
+        ("Hull 2022 inspection: why was practice inconsistent?", ["Kingston Upon Hull, City of"]),
+        ("How many children were in St Helens council's care?", ["St. Helens"]),
+        ("Stockton on Tees adoption in 2019", ["Stockton-on-Tees"]),
+        ("Were workloads in Bedford manageable?", ["Bedford Borough"]),
+        ("Bournemouth care leavers in 2024", ["Bournemouth, Christchurch and Poole"]),
+        ("City of London's 2020 report", ["City of London"]),
+        # The capital alone is not the City of London; an acronym counts only in capitals.
+        ("Which London boroughs were judged outstanding?", []),
+        ("Was the KCC budget agreed? And the kcc one?", ["Kent"]),
+    ],
+)
+def test_questions_name_authorities_by_any_spelling_the_registry_knows(question, named):
+    assert authority_registry().named_in(question) == named
