@@ -96,7 +96,8 @@ def read_scope(question: str) -> Scope:
     else:
         years = list(YEAR.finditer(question))
         named = years[0] if years else None
-        period = _period(int(named.group())) if len(years) == 1 else None
+        # One year written twice ("Kent's 2025 inspection and Leeds's 2025 inspection") is one period.
+        period = _period(int(named.group())) if len({y.group() for y in years}) == 1 else None
     if period is None:
         return Scope(authorities)
     # The period dates an event when it names one ("the March 2014 restructure") or the question

@@ -18,6 +18,13 @@ def test_an_inspection_year_admits_the_months_after_it():
     assert (scope.since, scope.until) == (date(2023, 1, 1), date(2024, 4, 30))
 
 
+def test_one_year_written_twice_is_one_period_but_two_years_are_none():
+    scope = read_scope("How do the care leaver judgements in Kent's 2025 Ofsted inspection and Leeds's 2025 inspection compare?")
+    assert scope.authorities == ("Kent", "Leeds") and scope.period == (date(2025, 1, 1), date(2025, 12, 31))
+    scope = read_scope("How do the care leaver judgements in Kent's 2025 Ofsted inspection and Leeds's 2024 inspection compare?")
+    assert scope.period is None and scope.since is None
+
+
 def test_a_year_in_a_question_not_about_an_inspection_is_not_a_filter():
     # The 2024 elections were reported in January 2025 minutes.
     scope = read_scope("How many young people voted in the Kent Youth County Council elections at the end of 2024?")
