@@ -1,4 +1,5 @@
 """Version of what ingest produces from a file (extraction, inference, chunking, embedding text).
 A stored document built by another version is re-processed on the next run."""
 
-PIPELINE_VERSION = "1"
+# 2: a paper filed in a folder named for a council ("kent-council-2025/…") is that council's.
+PIPELINE_VERSION = "2"

@@ -39,6 +39,20 @@ _OFSTED_TITLE = re.compile(r"(Inspection of [^\n]{0,80}children[’']s (?:social
 _PUBLISHERS = {"kentonline.co.uk": "KentOnline", "bbc.co.uk": "BBC News", "theguardian.com": "The Guardian"}
 
 
+def council_folder(source: str) -> str | None:
+    """The authority the nearest folder named for a council is named for ("kent-council-2025",
+    "Medway Council minutes"): a council's papers, whether or not each names it (a budget
+    appendix, an agenda front sheet often does not). A folder must say "council": a bare place
+    name ("/home/kent/") is not a council's archive."""
+    for folder in reversed(Path(source).parent.parts):
+        words = re.sub(r"[-_.]+", " ", folder)
+        if re.search(r"\bcouncil\b", words, re.I):
+            named = authority_registry().named_in(words)
+            if len(named) == 1:
+                return named[0]
+    return None
+
+
 def _first_line_after(text: str, marker: str) -> str | None:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     for i, line in enumerate(lines[:-1]):
@@ -123,7 +137,8 @@ class MetadataEnricher:
             folder = Path(source).parent.name
             urn = folder.split("_", 1)[0]
             authority = registry.by_urn(urn) or registry.normalise(folder.split("_", 1)[-1])
-        authority = authority or registry.find_in_text(text) or self.default_authority
+        # Where the paper is filed says whose it is better than which authority its text names most.
+        authority = authority or council_folder(source) or registry.find_in_text(text) or self.default_authority
 
         body = sidecar.get("body")
         body = BODY_NAMES.get(body, body.replace("_", " ").title() if body and body.islower() else body)

@@ -79,6 +79,17 @@ def test_authority_and_title_are_inferred_without_a_sidecar():
     assert meta["title"] == "Ofsted Inspection of Medway's Children's Services - Action Plan"
 
 
+def test_a_paper_filed_in_a_council_s_folder_is_that_council_s():
+    appendix = "Appendix P\n\nAnnual Minimum Revenue Provision (MRP) Statement. Councils are asked to submit a statement."
+    assert enrich(appendix, "/corpus/kent-council-2025/full_council/2025-02-13/Appendix P - MRP.pdf")["authority"] == "Kent"
+    # The folder says whose paper it is, whichever council its text names most.
+    about_medway = "Medway Council and Medway's schools asked Kent County Council about Medway's transport."
+    assert enrich(about_medway, "/corpus/kent-council-2025/cabinet/2025-01-30/Transport.pdf")["authority"] == "Kent"
+    # A folder that does not say "council" is no council's archive: the text decides.
+    assert enrich(appendix, "/home/kent/papers/Appendix P - MRP.pdf")["authority"] is None
+    assert enrich(about_medway, "/home/kent/papers/Transport.pdf")["authority"] == "Medway"
+
+
 def test_ofsted_report_metadata_from_folder_file_name_and_first_page():
     path = SAMPLE / "ofsted" / "80577_west berkshire" / "children's services inspection - 04 may 2022.pdf"
     pages = extract_pdf_pages(path.read_bytes())
