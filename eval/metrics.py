@@ -10,6 +10,11 @@ from haystack.components.evaluators import DocumentMRREvaluator, DocumentNDCGEva
 from eval.known_answers import KnownAnswer, fact_found
 
 
+def _sources(citation: dict) -> list[str]:
+    """Every file that holds the cited document (the same bytes filed twice), else its source."""
+    return citation.get("sources") or [citation["source"]]
+
+
 @dataclass
 class QuestionResult:
     """What the system did with one question."""
@@ -32,11 +37,12 @@ class QuestionResult:
     def citation_hits(self, strict: bool = True) -> list[bool]:
         """Each citation is right when it comes from a relevant document and states the answer.
         Lenient: a context sentence from the same document as a right quote also counts."""
-        right = [self.known.quote_is_right(c["source"], c["start"], c["end"], c["quote"]) for c in self.citations]
+        right = [any(self.known.quote_is_right(s, c["start"], c["end"], c["quote"]) for s in _sources(c)) for c in self.citations]
         documents_right = {c["document_id"] for c, hit in zip(self.citations, right) if hit}
         if strict:
             return right
-        return [hit or (self.known.relevant_key(c["source"]) is not None and c["document_id"] in documents_right) for c, hit in zip(self.citations, right)]
+        return [hit or (any(self.known.relevant_key(s) is not None for s in _sources(c)) and c["document_id"] in documents_right)
+                for c, hit in zip(self.citations, right)]
 
     @property
     def answered_right(self) -> bool:

@@ -27,7 +27,10 @@ def run_question(engine: QueryEngine, known: KnownAnswer, mode: str = "hybrid") 
         retrieved_sources=sources,
         answer=response.answer,
         abstained=response.abstained,
-        citations=[c.model_dump() for c in response.citations],
+        # A document filed under two names (the same bytes) is one document: a quote from it
+        # cites every file that holds it, whichever name the response shows.
+        citations=[c.model_dump() | {"sources": engine.index.get_document(c.document_id, with_text=False).get("sources") or [c.source]}
+                   for c in response.citations],
         milliseconds=milliseconds,
         confidence=response.confidence,
     )

@@ -113,6 +113,16 @@ def test_strict_citation_precision_counts_only_quotes_that_state_the_answer():
     assert not wrong_document.answered_right and score([wrong_document]).citation_precision == 0.0
 
 
+def test_a_document_filed_under_two_names_is_cited_by_either():
+    known = _known()
+    # The same bytes filed again as "copy.pdf": the response shows that name, the label the other.
+    twin = _citation("The figure had risen since the last inspection.", 140, 190, "/corpus/minutes/copy.pdf") | {
+        "sources": ["/corpus/minutes/copy.pdf", "/corpus/reports/leeds.pdf"]}
+    assert QuestionResult(known, [], "...", False, [twin], 10.0).answered_right
+    alone = _citation("The figure had risen since the last inspection.", 140, 190, "/corpus/minutes/copy.pdf") | {"sources": ["/corpus/minutes/copy.pdf"]}
+    assert not QuestionResult(known, [], "...", False, [alone], 10.0).answered_right
+
+
 def test_abstention_scores_reward_declining_the_unanswerable_only():
     answerable, unanswerable = _known(), _known(id="u", answerable=False, facts=[], answers=[])
     honest = QuestionResult(unanswerable, [], None, True, [], 5.0)
