@@ -24,6 +24,10 @@ _EVENT_NOUN_AFTER = re.compile(
 )
 # A day that ends something ("deliver by 31 March 2026") bounds nothing from below.
 _DEADLINE = re.compile(r"\b(?:by|before|until|till|ahead of|no later than)\s+(?:the\s+)?$", re.I)
+# A period that starts what is asked about ("since the 2016 inspection", "since the October
+# 2020 focused visit"): the answer lies in what came later. Not "after" or "following": "what
+# did Ofsted tell Halton to improve after its 2020 inspection" asks about that inspection's report.
+_FROM_PERIOD = re.compile(r"\bsince\s+(?:(?:the|its|their|an?|[\w-]+[’']s)\s+)?$", re.I)
 _ABOUT_INSPECTION = re.compile(r"\b(ofsted|ilacs|inspect\w*|inspectors?|judge?ments?|graded?|rated)\b", re.I)
 # Reports follow an inspection by weeks and minutes discuss it for months: a period named for
 # an inspection also admits documents from the months after it.
@@ -100,6 +104,8 @@ def read_scope(question: str) -> Scope:
         period = _period(int(named.group())) if len({y.group() for y in years}) == 1 else None
     if period is None:
         return Scope(authorities)
+    if _FROM_PERIOD.search(question[: named.start()]):
+        return Scope(authorities, period[0], None, period=period, event=True)
     # The period dates an event when it names one ("the March 2014 restructure") or the question
     # names an inspection or report apart from it ("at the end of March 2015, according to
     # Ofsted's 2016 inspection"); a period written against the inspection, or the only one the

@@ -25,6 +25,14 @@ def test_one_year_written_twice_is_one_period_but_two_years_are_none():
     assert scope.period is None and scope.since is None
 
 
+def test_a_period_since_which_something_changed_admits_everything_later():
+    scope = read_scope("How have Hammersmith and Fulham's children's services changed since the 2016 inspection?")
+    assert (scope.since, scope.until) == (date(2016, 1, 1), None)
+    # "After its inspection" asks what that inspection's report said.
+    scope = read_scope("Which areas did Ofsted say Halton needed to improve after its 2020 children's services inspection?")
+    assert (scope.since, scope.until) == (date(2020, 1, 1), date(2021, 4, 30))
+
+
 def test_a_year_in_a_question_not_about_an_inspection_is_not_a_filter():
     # The 2024 elections were reported in January 2025 minutes.
     scope = read_scope("How many young people voted in the Kent Youth County Council elections at the end of 2024?")
