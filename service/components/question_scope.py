@@ -13,7 +13,7 @@ _PUBLISHED_MONTH = re.compile(rf"\bpublished in ({_MONTH}) (\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b", re.I)
 # A date written against the inspection or report it names: "the 2022 inspection", "Ofsted's
 # July 2016 inspection", "inspected Croydon's services in 2022", "the 2016 Ofsted report".
-_INSPECTION_AFTER = re.compile(r"^(?:\s+(?:ofsted|ilacs))?\s+(?:inspections?|reports?|visits?)\b", re.I)
+_INSPECTION_AFTER = re.compile(r"^(?:\s+(?:ofsted|ilacs))?\s+(?:re-?)?(?:inspections?|reports?|visits?)\b", re.I)
 _INSPECTION_BEFORE = re.compile(r"\b(?:inspect(?:ion|ions|ed|ing)|report|visit(?:ed)?)\b[^.?;]{0,60}\b(?:in|of|during)\s+$", re.I)
 _INSPECTION_WORD = re.compile(r"\b(?:inspect(?:ion|ions|ed|ing)|reports?|visits?)\b", re.I)
 # A date used as an event's name: "the March 2014 restructure", "the 2019 budget".
@@ -28,6 +28,9 @@ _DEADLINE = re.compile(r"\b(?:by|before|until|till|ahead of|no later than)\s+(?:
 # 2020 focused visit"): the answer lies in what came later. Not "after" or "following": "what
 # did Ofsted tell Halton to improve after its 2020 inspection" asks about that inspection's report.
 _FROM_PERIOD = re.compile(r"\bsince\s+(?:(?:the|its|their|an?|[\w-]+[’']s)\s+)?$", re.I)
+_INSPECTIONS_AFTER = re.compile(r"^(?:\s+(?:ofsted|ilacs))?\s+(?:re-?)?(?:inspections|reports|visits)\b", re.I)
+_JOINED = re.compile(r"\s*(?:,|and|or|to|versus|vs\.?|-|–)\s*(?:(?:the|its|their)\s+)?", re.I)
+_CHANGE = re.compile(r"\b(?:chang\w*|differ\w*|compar\w*|improv\w*|better|worse|deteriorat\w*|declin\w*|progress\w*)\b", re.I)
 _ABOUT_INSPECTION = re.compile(r"\b(ofsted|ilacs|inspect\w*|inspectors?|judge?ments?|graded?|rated)\b", re.I)
 # Reports follow an inspection by weeks and minutes discuss it for months: a period named for
 # an inspection also admits documents from the months after it.
@@ -81,6 +84,28 @@ def _named_day(question: str) -> date | None:
         return None
 
 
+def _attached(question: str, named: re.Match) -> bool:
+    """The month or year is written against an inspection or report ("the 2022 inspection",
+    "inspected in 2022")."""
+    return bool(_INSPECTION_AFTER.search(question[named.end():]) or _INSPECTION_BEFORE.search(question[: named.start()]))
+
+
+def _inspection_periods(question: str) -> list[tuple[re.Match, tuple[date, date]]]:
+    """Each month or year (not inside a month) written against an inspection or report, with its period."""
+    months = list(_MONTH_YEAR.finditer(question))
+    named = [(m, _period(int(m.group(2)), MONTHS[m.group(1).lower()])) for m in months]
+    named += [(y, _period(int(y.group()))) for y in YEAR.finditer(question) if not any(m.start() <= y.start() < m.end() for m in months)]
+    named = sorted(((m, p) for m, p in named if p is not None), key=lambda item: item[0].start())
+    attached = [_attached(question, m) for m, _ in named]
+    # "the 2016 and 2019 inspections": a period joined to the plural's is an inspection's too
+    # (not "between March 2015 and the July 2016 inspection").
+    plural = [bool(_INSPECTIONS_AFTER.search(question[m.end():])) for m, _ in named]
+    for i in range(len(named) - 2, -1, -1):
+        if plural[i + 1] and _JOINED.fullmatch(question[named[i][0].end(): named[i + 1][0].start()]):
+            attached[i] = plural[i] = True
+    return [item for item, is_attached in zip(named, attached) if is_attached]
+
+
 def read_scope(question: str) -> Scope:
     """The authorities a question names and, for a question about a publication or an
     inspection, the period it names; for any other, the day it names as a lower bound."""
@@ -95,7 +120,12 @@ def read_scope(question: str) -> Scope:
         day = _named_day(question)
         return Scope(authorities, since=day, period=(day, day), event=True) if day else Scope(authorities)
     month_year = _MONTH_YEAR.search(question)
-    if month_year:
+    inspections = _inspection_periods(question)
+    if len(authorities) < 2 and len(set(period for _, period in inspections)) > 1 and _CHANGE.search(question):
+        # How things changed between two inspections is what the later report describes ("since
+        # the last inspection in 2017, ..."); two authorities' years are one each.
+        named, period = max(inspections, key=lambda item: item[1])
+    elif month_year:
         named, period = month_year, _period(int(month_year.group(2)), MONTHS[month_year.group(1).lower()])
     else:
         years = list(YEAR.finditer(question))
@@ -110,8 +140,7 @@ def read_scope(question: str) -> Scope:
     # names an inspection or report apart from it ("at the end of March 2015, according to
     # Ofsted's 2016 inspection"); a period written against the inspection, or the only one the
     # question gives, is the inspection's own.
-    attached = _INSPECTION_AFTER.search(question[named.end():]) or _INSPECTION_BEFORE.search(question[: named.start()])
-    event = not attached and (
+    event = not _attached(question, named) and (
         bool(_EVENT_NOUN_AFTER.search(question[named.end():])) or bool(_INSPECTION_WORD.search(question[: named.start()] + " " + question[named.end():]))
     )
     return Scope(authorities, period[0], _add_months(period[1], _FOLLOWING_MONTHS), period=period, event=event)

@@ -104,6 +104,16 @@ def test_an_event_s_period_falls_back_to_the_authority_s_later_reports_but_an_in
         assert fallback.authorities == ["Medway"] and fallback.since == date(2015, 3, 1) and fallback.until is None, question
 
 
+def test_a_change_between_two_inspections_is_read_in_the_later_report():
+    for question in ("How did Hackney's services change between the 2016 and 2019 inspections?",
+                     "How much had West Berkshire's vacancy rate changed between its 2015 inspection and the 2017 re-inspection?"):
+        scope = read_scope(question)
+        later = 2019 if "2019" in question else 2017
+        assert (scope.since, scope.until) == (date(later, 1, 1), date(later + 1, 4, 30)), question
+    # Two inspections without a change asked about: neither period is the one read.
+    assert read_scope("What did Medway's 2015 inspection and its 2019 inspection say about caseloads?").period is None
+
+
 def test_a_named_day_outside_an_inspection_admits_only_papers_from_that_day_on():
     scope = read_scope("Who was the contact officer for Kent's Cabinet meeting on 4 March 2025?")
     assert (scope.since, scope.until) == (date(2025, 3, 4), None) and scope.authorities == ("Kent",)
