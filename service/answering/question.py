@@ -111,15 +111,18 @@ def entities(question: str) -> list[str]:
     return list(dict.fromkeys(e.lower().rstrip(".,") for e in found if e.strip(".,")))
 
 
-# Someone asked for by name: "Who is the chair, as named in...", "Who ..., by name?", or "the
+# Someone asked for by name: "Who is the chair, as named in...", "Who ..., by name?", "the
 # name of" a post-holder ("the name of Sheffield's director of children's services"), not of a
-# team, a scheme or a body.
+# team, a scheme or a body; or who holds a post ("Who was Dudley's director of children's
+# services?"): the post alone does not answer. Not "who chairs the board": "a Department for
+# Education adviser" answers that.
 _TITLE_WORDS = r"(?:(?:new|current|interim|permanent|former|previous|acting|executive|corporate|independent|strategic|assistant|deputy|cabinet) )*"
 _POST = r"(?:director|DCS|chair\w*|lead member|leader|chief executive|commissioner|inspector|officer|head|minister|secretary|councillor|mayor|manager)"
 _ASKS_NAME = re.compile(
     r"^\W*who\b.*\b(?:by name|named)\b"
     rf"|\bname of (?:the )?(?:(?-i:[A-Z])[\w-]*(?: (?:and )?(?-i:[A-Z])[\w-]*){{0,3}}(?:['’]s)? )?{_TITLE_WORDS}{_POST}\b"
-    rf"|^\W*name the {_TITLE_WORDS}{_POST}\b",
+    rf"|^\W*name the {_TITLE_WORDS}{_POST}\b"
+    rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their |[\w-]+['’]s )?{_TITLE_WORDS}{_POST}\b",
     re.I,
 )
 # A figure asked for: a count, a share, a sum of money ("money"), or a measure named after
