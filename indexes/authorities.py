@@ -38,8 +38,6 @@ _SUFFIXES = (
 # Names that are also common words or places abroad: only recognised in running text with a
 # council suffix, never alone.
 _AMBIGUOUS_IN_TEXT = {"Reading", "Bury", "Sutton", "York", "Derby", "Poole", "Durham", "Halton"}
-# "City of London" is keyed "london"; the capital alone is not that authority.
-_AMBIGUOUS_KEYS = {name.lower() for name in _AMBIGUOUS_IN_TEXT} | {"london"}
 
 
 def _loose(spelling: str) -> str:
@@ -96,7 +94,7 @@ class AuthorityRegistry:
         # Questions are typed carelessly ("Stoke on trent", "St Helens", "Telford & Wrekin") and
         # use the short names people say ("Hull", "Bristol"): any spelling the registry knows
         # matches there, in any case and punctuation, but acronyms only in capitals.
-        written = {n for n in [*names, *spellings] if n not in _AMBIGUOUS_IN_TEXT and name_key(n) not in _AMBIGUOUS_KEYS}
+        written = {n for n in [*names, *spellings] if n.lower() not in {a.lower() for a in _AMBIGUOUS_IN_TEXT}}
         self._in_question = re.compile(
             r"\b(" + "|".join(_loose(n) for n in sorted(written, key=len, reverse=True)) + r")\b"
             + r"|\b(" + "|".join(ambiguous) + r")(?= (?:Borough |City |County |Metropolitan )?Council)",

@@ -46,8 +46,10 @@ def council_folder(source: str) -> str | None:
     name ("/home/kent/") is not a council's archive."""
     for folder in reversed(Path(source).parent.parts):
         words = re.sub(r"[-_.]+", " ", folder)
-        if re.search(r"\bcouncil\b", words, re.I):
-            named = authority_registry().named_in(words)
+        council = re.search(r"\bcouncil\b", words, re.I)
+        # The council's own name comes first ("kent-council-2025"), not a topic ("council-tax-bristol").
+        if council:
+            named = authority_registry().named_in(words[: council.start()])
             if len(named) == 1:
                 return named[0]
     return None

@@ -30,7 +30,9 @@ _DEADLINE = re.compile(r"\b(?:by|before|until|till|ahead of|no later than)\s+(?:
 _FROM_PERIOD = re.compile(r"\bsince\s+(?:(?:the|its|their|an?|[\w-]+[’']s)\s+)?$", re.I)
 _INSPECTIONS_AFTER = re.compile(r"^(?:\s+(?:ofsted|ilacs))?\s+(?:re-?)?(?:inspections|reports|visits)\b", re.I)
 _JOINED = re.compile(r"\s*(?:,|and|or|to|versus|vs\.?|-|–)\s*(?:(?:the|its|their)\s+)?", re.I)
-_CHANGE = re.compile(r"\b(?:chang\w*|differ\w*|compar\w*|improv\w*|better|worse|deteriorat\w*|declin\w*|progress\w*)\b", re.I)
+# How things changed (read in the later report), and how two inspections compare (read in both).
+_CHANGE = re.compile(r"\b(?:chang\w*|improved|better|worse|deteriorat\w*|declin\w*|progress\w*)\b", re.I)
+_COMPARE = re.compile(r"\b(?:differ\w*|compar\w*|versus|vs\.?|both)\b", re.I)
 _ABOUT_INSPECTION = re.compile(r"\b(ofsted|ilacs|inspect\w*|inspectors?|judge?ments?|graded?|rated)\b", re.I)
 # Reports follow an inspection by weeks and minutes discuss it for months: a period named for
 # an inspection also admits documents from the months after it.
@@ -121,9 +123,14 @@ def read_scope(question: str) -> Scope:
         return Scope(authorities, since=day, period=(day, day), event=True) if day else Scope(authorities)
     month_year = _MONTH_YEAR.search(question)
     inspections = _inspection_periods(question)
-    if len(authorities) < 2 and len(set(period for _, period in inspections)) > 1 and _CHANGE.search(question):
+    several = len(authorities) < 2 and len(set(period for _, period in inspections)) > 1
+    if several and _COMPARE.search(question):
+        # Two inspections compared: both reports (two authorities' years are one each).
+        first, last = min(p for _, p in inspections), max(p for _, p in inspections)
+        return Scope(authorities, first[0], _add_months(last[1], _FOLLOWING_MONTHS), period=(first[0], last[1]))
+    if several and _CHANGE.search(question):
         # How things changed between two inspections is what the later report describes ("since
-        # the last inspection in 2017, ..."); two authorities' years are one each.
+        # the last inspection in 2017, ...").
         named, period = max(inspections, key=lambda item: item[1])
     elif month_year:
         named, period = month_year, _period(int(month_year.group(2)), MONTHS[month_year.group(1).lower()])
@@ -134,7 +141,8 @@ def read_scope(question: str) -> Scope:
         period = _period(int(named.group())) if len({y.group() for y in years}) == 1 else None
     if period is None:
         return Scope(authorities)
-    if _FROM_PERIOD.search(question[: named.start()]):
+    # Not "Since the 2016 inspection found..., what did it recommend?" ("since" as "because").
+    if _FROM_PERIOD.search(question[: named.start()]) and not re.match(r"\W*since\b", question, re.I):
         return Scope(authorities, period[0], None, period=period, event=True)
     # The period dates an event when it names one ("the March 2014 restructure") or the question
     # names an inspection or report apart from it ("at the end of March 2015, according to

@@ -53,6 +53,7 @@ def test_authority_found_in_running_text_ignores_common_words():
         ("Were workloads in Bedford manageable?", ["Bedford Borough"]),
         ("Bournemouth care leavers in 2024", ["Bournemouth, Christchurch and Poole"]),
         ("City of London's 2020 report", ["City of London"]),
+        ("what did ofsted say about the city of london in 2020?", ["City of London"]),
         # The capital alone is not the City of London; an acronym counts only in capitals.
         ("Which London boroughs were judged outstanding?", []),
         ("Was the KCC budget agreed? And the kcc one?", ["Kent"]),

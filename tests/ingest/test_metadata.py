@@ -88,6 +88,9 @@ def test_a_paper_filed_in_a_council_s_folder_is_that_council_s():
     # A folder that does not say "council" is no council's archive: the text decides.
     assert enrich(appendix, "/home/kent/papers/Appendix P - MRP.pdf")["authority"] is None
     assert enrich(about_medway, "/home/kent/papers/Transport.pdf")["authority"] == "Medway"
+    # The council's name comes before "council": a topic folder is no council's, nor is a folder of two.
+    assert enrich(about_medway, "/c/council-tax-bristol/Transport.pdf")["authority"] == "Medway"
+    assert enrich(appendix, "/c/kent-and-medway-council-papers/Appendix P - MRP.pdf")["authority"] is None
 
 
 def test_ofsted_report_metadata_from_folder_file_name_and_first_page():

@@ -110,6 +110,12 @@ def test_a_change_between_two_inspections_is_read_in_the_later_report():
         scope = read_scope(question)
         later = 2019 if "2019" in question else 2017
         assert (scope.since, scope.until) == (date(later, 1, 1), date(later + 1, 4, 30)), question
+    # Two inspections compared: both reports are read.
+    scope = read_scope("How do Medway's 2015 and 2019 inspections compare on caseloads?")
+    assert (scope.since, scope.until) == (date(2015, 1, 1), date(2020, 4, 30))
+    # "Since" as "because" is the inspection's own report.
+    scope = read_scope("Since the 2016 inspection found Kent's caseloads too high, what did it recommend?")
+    assert (scope.since, scope.until) == (date(2016, 1, 1), date(2017, 4, 30))
     # Two inspections without a change asked about: neither period is the one read.
     assert read_scope("What did Medway's 2015 inspection and its 2019 inspection say about caseloads?").period is None
 
