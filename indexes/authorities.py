@@ -94,7 +94,8 @@ class AuthorityRegistry:
         # Questions are typed carelessly ("Stoke on trent", "St Helens", "Telford & Wrekin") and
         # use the short names people say ("Hull", "Bristol"): any spelling the registry knows
         # matches there, in any case and punctuation, but acronyms only in capitals.
-        written = {n for n in [*names, *spellings] if n.lower() not in {a.lower() for a in _AMBIGUOUS_IN_TEXT}}
+        ambiguous_words = {n.lower() for n in _AMBIGUOUS_IN_TEXT}
+        written = {n for n in [*names, *spellings] if n.lower() not in ambiguous_words}
         self._in_question = re.compile(
             r"\b(" + "|".join(_loose(n) for n in sorted(written, key=len, reverse=True)) + r")\b"
             + r"|\b(" + "|".join(ambiguous) + r")(?= (?:Borough |City |County |Metropolitan )?Council)",

@@ -13,7 +13,8 @@ _PUBLISHED_MONTH = re.compile(rf"\bpublished in ({_MONTH}) (\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b", re.I)
 # A date written against the inspection or report it names: "the 2022 inspection", "Ofsted's
 # July 2016 inspection", "inspected Croydon's services in 2022", "the 2016 Ofsted report".
-_INSPECTION_AFTER = re.compile(r"^(?:\s+(?:ofsted|ilacs))?\s+(?:re-?)?(?:inspections?|reports?|visits?)\b", re.I)
+_BEFORE_INSPECTION_NOUN = r"^(?:\s+(?:ofsted|ilacs))?\s+(?:re-?)?"
+_INSPECTION_AFTER = re.compile(_BEFORE_INSPECTION_NOUN + r"(?:inspections?|reports?|visits?)\b", re.I)
 _INSPECTION_BEFORE = re.compile(r"\b(?:inspect(?:ion|ions|ed|ing)|report|visit(?:ed)?)\b[^.?;]{0,60}\b(?:in|of|during)\s+$", re.I)
 _INSPECTION_WORD = re.compile(r"\b(?:inspect(?:ion|ions|ed|ing)|reports?|visits?)\b", re.I)
 # A date used as an event's name: "the March 2014 restructure", "the 2019 budget".
@@ -28,7 +29,7 @@ _DEADLINE = re.compile(r"\b(?:by|before|until|till|ahead of|no later than)\s+(?:
 # 2020 focused visit"): the answer lies in what came later. Not "after" or "following": "what
 # did Ofsted tell Halton to improve after its 2020 inspection" asks about that inspection's report.
 _FROM_PERIOD = re.compile(r"\bsince\s+(?:(?:the|its|their|an?|[\w-]+[’']s)\s+)?$", re.I)
-_INSPECTIONS_AFTER = re.compile(r"^(?:\s+(?:ofsted|ilacs))?\s+(?:re-?)?(?:inspections|reports|visits)\b", re.I)
+_INSPECTIONS_AFTER = re.compile(_BEFORE_INSPECTION_NOUN + r"(?:inspections|reports|visits)\b", re.I)  # the plural alone
 _JOINED = re.compile(r"\s*(?:,|and|or|to|versus|vs\.?|-|–)\s*(?:(?:the|its|their)\s+)?", re.I)
 # How things changed (read in the later report), and how two inspections compare (read in both).
 _CHANGE = re.compile(r"\b(?:chang\w*|improved|better|worse|deteriorat\w*|declin\w*|progress\w*)\b", re.I)
@@ -76,6 +77,11 @@ def _period(year: int, month: int | None = None) -> tuple[date, date] | None:
     return date(year, month, 1), _month_end(year, month)
 
 
+def _month_period(match: re.Match) -> tuple[date, date] | None:
+    """The month a (month name, year) match names."""
+    return _period(int(match.group(2)), MONTHS[match.group(1).lower()])
+
+
 def _named_day(question: str) -> date | None:
     match = DAY_MONTH_YEAR.search(question)
     if not match or _DEADLINE.search(question[: match.start()]):
@@ -95,7 +101,7 @@ def _attached(question: str, named: re.Match) -> bool:
 def _inspection_periods(question: str) -> list[tuple[re.Match, tuple[date, date]]]:
     """Each month or year (not inside a month) written against an inspection or report, with its period."""
     months = list(_MONTH_YEAR.finditer(question))
-    named = [(m, _period(int(m.group(2)), MONTHS[m.group(1).lower()])) for m in months]
+    named = [(m, _month_period(m)) for m in months]
     named += [(y, _period(int(y.group()))) for y in YEAR.finditer(question) if not any(m.start() <= y.start() < m.end() for m in months)]
     named = sorted(((m, p) for m, p in named if p is not None), key=lambda item: item[0].start())
     attached = [_attached(question, m) for m, _ in named]
@@ -114,7 +120,7 @@ def read_scope(question: str) -> Scope:
     authorities = tuple(authority_registry().named_in(question))
     published = _PUBLISHED_MONTH.search(question)
     if published:
-        period = _period(int(published.group(2)), MONTHS[published.group(1).lower()])
+        period = _month_period(published)
         return Scope(authorities, *period, published=True, period=period) if period else Scope(authorities)
     if not _ABOUT_INSPECTION.search(question):
         # A day named outside an inspection ("Cabinet on 4 March 2025", "looked after at 31
@@ -133,7 +139,7 @@ def read_scope(question: str) -> Scope:
         # the last inspection in 2017, ...").
         named, period = max(inspections, key=lambda item: item[1])
     elif month_year:
-        named, period = month_year, _period(int(month_year.group(2)), MONTHS[month_year.group(1).lower()])
+        named, period = month_year, _month_period(month_year)
     else:
         years = list(YEAR.finditer(question))
         named = years[0] if years else None
@@ -205,8 +211,8 @@ class QuestionScope:
 
 def _topic(question: str, scope: Scope, names_filtered: bool) -> str:
     topic = question
-    # A named day only bounds the search from below, so it stays in the topic: it tells that
-    # meeting's papers from later ones.
+    # A period that only bounds the search from below (a named day, "since the 2016 inspection")
+    # stays in the topic: it tells that meeting's papers, or that report, from later ones.
     if scope.period is not None and scope.until is not None:
         topic = _PUBLISHED_MONTH.sub(" ", topic)
         topic = _MONTH_YEAR.sub(" ", topic)
