@@ -18,7 +18,7 @@ from haystack_integrations.components.embedders.sentence_transformers import (  
 from tqdm import tqdm  # noqa: E402
 
 from indexes import ScrutinyIndex, SearchFilter, text_sha256  # noqa: E402
-from councils.ofsted import OFSTED_FACTS_VERSION, read_first_page  # noqa: E402
+from councils.ofsted import OFSTED_FACTS_VERSION, read_report  # noqa: E402
 from ingest.chunking import MAX_WORDS  # noqa: E402
 from ingest.components.bm25_sparse_embedder import Bm25SparseEmbedder  # noqa: E402
 from ingest.components.change_detector import ChangeDetector  # noqa: E402
@@ -266,7 +266,7 @@ def refresh_access(index: ScrutinyIndex, failed: list[dict] | None = None) -> in
 
 
 def refresh_ofsted_facts(index: ScrutinyIndex, failed: list[dict] | None = None) -> int:
-    """(Re-)read the first page of stored Ofsted reports whose facts predate the current reader
+    """(Re-)read the facts of stored Ofsted reports whose facts predate the current reader
     (councils.ofsted), from stored text only: an index built before facts carried offsets gains
     them without re-embedding. Returns how many reports were read again; a record that cannot
     be read is skipped and reported in `failed`."""
@@ -279,7 +279,7 @@ def refresh_ofsted_facts(index: ScrutinyIndex, failed: list[dict] | None = None)
         try:
             record = index.get_document(summary["document_id"])
             pages = record.get("pages") or [[0, len(record["text"])]]
-            facts = read_first_page(record["text"][: pages[0][1]]).as_meta()
+            facts = read_report(record["text"], pages[0][1]).as_meta()
         except BAD_RECORD_ERRORS as e:
             _report_bad_record(failed, summary, "the Ofsted facts refresh", e)
             continue

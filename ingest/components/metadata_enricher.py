@@ -7,7 +7,7 @@ from haystack import Document, component
 from indexes import DOC_TYPES, authority_registry
 from councils.access import check_level, looks_exempt
 from councils.dates import all_dates, meeting_date, parse_date
-from councils.ofsted import read_first_page
+from councils.ofsted import read_report
 from ingest.sidecars import http_url, iso_date
 
 # Council papers carry exemption markings; Ofsted reports and news are published by others.
@@ -153,7 +153,7 @@ class MetadataEnricher:
         ofsted = None
         if doc_type == "ofsted_report":
             # The first page starts the stored text, so its offsets are the document's.
-            ofsted = read_first_page(first_page).as_meta()
+            ofsted = read_report(text, len(first_page)).as_meta()
 
         date, date_source = sidecar.get("date"), "sidecar"
         if not date and doc_type == "minutes":

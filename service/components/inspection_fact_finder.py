@@ -6,7 +6,8 @@ from indexes import ScrutinyIndex, SearchFilter
 from service.components.question_scope import Scope
 from councils.dates import YEAR
 from councils.ofsted import ROW_NAMES, normalise_grade
-from service.answering.question import asks_for
+from indexes import authority_registry
+from service.answering.question import STOPWORDS, TOKEN, asks_for, stems
 from service.schemas import source_fields
 
 # Asks who led or carried out an inspection ("Who led Medway's 2023 inspection?", "Which
@@ -44,6 +45,27 @@ _ASKS_WHEN_GRADED = re.compile(r"^\s*when\b.{0,80}?\b(?:judged|graded|rated)\b.{
 # "What did X do after the inadequate judgement?", asks about something else).
 _GRADE_WORD = re.compile(r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|judge[ds]?|overall effectiveness|verdict)\b", re.I)
 _GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
+# Asks for the report's list of what needs to improve ("What did Ofsted tell Cumberland to
+# improve?", "Hackney 2024 Ofsted areas for improvement", "What were Ofsted's recommendations?"),
+# not what improved ("Which problems had improved by 2024?") or what was done to improve.
+_ASKS_IMPROVEMENTS = re.compile(
+    r"\bneed(?:s|ed)?\s+(?:\w+\s+)?to\s+improve\b|\bareas?\s+(?:for|of)\s+improvement\b|\brecommendations?\b"
+    r"|\b(?:tell|told|ask|asked|want|wanted|instruct|instructed|urge|urged|expect|expected)\b(?:\s+[\w'’-]+){1,5}?\s+to\s+improve\b",
+    re.I,
+)
+_OFSTED = re.compile(r"\b(?:ofsted|inspect\w*|ILACS)\b", re.I)
+# The words an improvement question uses for the list itself and for whose report it is; any
+# other word names a topic ("... for care leavers", "... about social workers' visits"), which
+# the whole list does not answer.
+_IMPROVEMENT_WORDS = frozenset(stems(
+    "ofsted inspection inspections inspected inspectors inspector ilacs report children's children services service social care "
+    "local authority council improve improvement improvements area areas need needs needed recommendation recommendations "
+    "thing things set out list listed give given gave make made identify identified ask asked want wanted tell told instruct instructed urge urged expect expected "
+    "latest last recent most still main key only one two three four five six seven eight nine ten according following early late "
+    # The judgement that came with the list describes the inspection, not a topic.
+    "judged judgement rated rating grade graded outstanding good inadequate requires"
+))
+_MONTH_WORDS = frozenset(stems("january february march april may june july august september october november december spring summer autumn winter"))
 _EARLIEST = re.compile(r"\b(?:first|earliest|previous)\b", re.I)
 _ROW_WORDS = [
     ("help_and_protection", re.compile(r"help and protection", re.I)),
@@ -51,6 +73,16 @@ _ROW_WORDS = [
     ("in_care", re.compile(r"\bin care\b|looked after", re.I)),
     ("impact_of_leaders", re.compile(r"\bleaders(?:hip)?\b|\bmanagement\b", re.I)),
 ]
+
+
+def _topic_words(question: str) -> list[str]:
+    """The question's words that are not about the improvement list, its report, authority or
+    period: what narrows the list to a topic. A judgement area ("for care leavers") is read apart."""
+    for _, words in _ROW_WORDS:
+        question = words.sub(" ", question)
+    question = authority_registry().without_names(_ASKS_IMPROVEMENTS.sub(" ", question))
+    words = stems(" ".join(w for w in TOKEN.findall(question.lower().replace("’", "'")) if w not in STOPWORDS))
+    return [w for w in words if w not in _IMPROVEMENT_WORDS and w not in _MONTH_WORDS and not w.isdigit()]
 
 
 @component
@@ -92,6 +124,8 @@ class InspectionFactFinder:
             return {"answer": {"citations": [], "abstained": True, "confidence": 0.0,
                                "reason": f"no Ofsted report on {scope.authorities[0]}{period} is in the index"}}
         row = next((name for name, words in _ROW_WORDS if words.search(question)), "overall_effectiveness")
+        if kind == "improvements":
+            return {"answer": self._improvements(question, self._pick(reports, scope, question), scope)}
         if kind == "when_graded":
             grade = normalise_grade(_ASKS_WHEN_GRADED.search(question).group(1))
             chosen = sorted(reports, key=lambda r: r.get("date") or "")
@@ -149,6 +183,11 @@ class InspectionFactFinder:
             return "inspector"
         if _ASKS_WHEN_GRADED.search(question):
             return "when_graded"
+        if _ASKS_IMPROVEMENTS.search(question) and _OFSTED.search(question) and asks_for(question) in ("list", "other", "promised"):
+            # A change between two inspections needs both lists, and a topic only part of one.
+            if len(set(YEAR.findall(question))) < 2 and not _COMPARES.search(question) and not _topic_words(question):
+                return "improvements"
+            return None
         if _ASKS_DATES.search(question) and not _ASKS_FUTURE.search(question):
             return "dates"
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
@@ -162,6 +201,22 @@ class InspectionFactFinder:
                 return None
             return "judgement"
         return None
+
+    def _improvements(self, question: str, report: dict, scope: Scope) -> dict | None:
+        """The report's list of what needs to improve, one citation per item; only the items on
+        the judgement area the question names ("for care leavers"), if it names one."""
+        items = (report.get("ofsted") or {}).get("improvements") or []
+        if not items:
+            return None
+        text = self.index.get_document(report["document_id"])["text"]
+        area = next((words for _, words in _ROW_WORDS if words.search(question)), None)
+        if area is not None:
+            items = [span for span in items if area.search(text[span[0] : span[1]])]
+            if not items:
+                return None
+        citations = [{"n": n, **source_fields({**report, "page": None}, text[start:stop], start, stop)} for n, (start, stop) in enumerate(items, 1)]
+        return {"citations": citations, "abstained": False, "confidence": 1.0,
+                "reason": f"what needs to improve, as listed in Ofsted's report on {scope.authorities[0]} published {report.get('date')}"}
 
     @staticmethod
     def _inspected_during(reports: list[dict], low: str, high: str) -> dict | None:

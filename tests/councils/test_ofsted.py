@@ -1,6 +1,6 @@
-"""Reading an Ofsted report's first page once, in both inspection frameworks, with offsets."""
+"""Reading an Ofsted report once, in both inspection frameworks, with offsets: its first page and its list of what needs to improve."""
 
-from councils.ofsted import OFSTED_FACTS_VERSION, normalise_grade, read_first_page
+from councils.ofsted import OFSTED_FACTS_VERSION, normalise_grade, read_first_page, read_improvements, read_report
 
 ILACS_PAGE = (
     "Inspection of Walsall local authority children’s services Inspection dates: 12 to 16 May 2025 Lead inspector: "
@@ -55,3 +55,58 @@ def test_a_page_that_is_not_a_report_yields_no_facts():
 def test_grade_spellings_are_one_grade():
     assert normalise_grade("Requires improvement to be good") == normalise_grade("Require improvement") == "requires improvement"
     assert normalise_grade("Inadequate") == "inadequate"
+
+
+# Layouts as the PDFs print them (text as ingest stores it).
+ILACS_BODY = (
+    "Leaders know their services well. What needs to improve?1\n\n"
+    "◼ The response to 16- and 17-year-olds who present as homeless.\n\n(Outcome Three, National Framework)\n\n"
+    "◼ Management oversight and supervision.\n\n"
+    "\uf06e The quality of life-story work. The experiences and progress of children who need help and protection: good\n\n"
+    "1. Children and families benefit from highly effective early help services.\n\n"
+    "2. The response by the multi-agency team is timely."
+)
+SIF_BODY = (
+    "Contents\n\nInformation about this local authority area 5 Recommendations 8 Summary for children and young people 10\n\n"
+    "What does the local authority need to improve?\n\nPriority and immediate action\n\n"
+    "1. In order to improve services, the local authority should take the following action.\n\n"
+    "2. Improve the quality of pathway planning by:\n\n\uf0a7 ensuring that plans are updated\n\n\uf0a7 strengthening care leavers' involvement.\n\n"
+    "Workforce\n\n3. Implement the workforce strategy as swiftly as possible. The local authority’s strengths\n\n"
+    "4. The Family Resource Service is effective in delivering intensive support.\n\n"
+    "Areas for improvement\n\n136. Put in place arrangements to hear the voices of young people."
+)
+
+
+def test_the_ilacs_list_of_what_needs_to_improve_is_read_item_by_item_with_offsets():
+    items = read_improvements(ILACS_BODY)
+    assert [i.value for i in items] == [
+        "The response to 16- and 17-year-olds who present as homeless.\n\n(Outcome Three, National Framework)",
+        "Management oversight and supervision.",
+        "The quality of life-story work.",
+    ]
+    assert all(ILACS_BODY[i.start : i.end] == i.value for i in items)
+
+
+def test_an_older_report_lists_numbered_actions_under_subheadings_and_stops_at_the_next_section():
+    items = read_improvements(SIF_BODY)
+    # The introduction is not an action; an action's own bullets are part of it; the contents
+    # line is not a heading; the numbered paragraphs of the strengths that follow are not actions,
+    # and the safeguarding board's list is not read when the local authority's is there.
+    assert [i.value.split()[0] for i in items] == ["Improve", "Implement"]
+    assert "strengthening care leavers' involvement." in items[0].value
+    assert items[1].value == "Implement the workforce strategy as swiftly as possible."
+    assert all(SIF_BODY[i.start : i.end] == i.value for i in items)
+
+
+def test_a_heading_without_a_list_or_only_a_contents_line_yields_nothing():
+    assert read_improvements("Contents\n\nRecommendations 8 Summary for children and young people 10\n\nThe local authority") == []
+    assert read_improvements("What needs to improve?\n\nThere are an extremely small number of areas of variability.") == []
+    # Numbers must count up: an ILACS report's numbered paragraphs after a heading are not a list.
+    assert [i.value for i in read_improvements("Recommendations\n\n1. Ensure plans are specific.\n\n7. Children are seen alone.")] == ["Ensure plans are specific."]
+
+
+def test_read_report_records_the_list_beside_the_first_page_facts():
+    text = ILACS_PAGE + "\n\n" + ILACS_BODY
+    meta = read_report(text, len(ILACS_PAGE)).as_meta()
+    assert meta["grades"]["overall_effectiveness"] == "outstanding"
+    assert [text[s:e] for s, e in meta["improvements"]][1] == "Management oversight and supervision."

@@ -73,3 +73,65 @@ def test_two_years_judgements_are_each_quoted_from_their_own_report(client):
     # A year without a report is said to be missing, not answered from the other year alone.
     body = client.post("/ask", json={"question": "How did Ofsted's judgement on Medway change between 2015 and 2023?"}).json()
     assert body["abstained"] and body["citations"] == [] and "2015" in body["reason"]
+
+
+def _cited(client, question):
+    body = client.post("/ask", json={"question": question}).json()
+    for citation in body["citations"]:
+        text = client.get(f"/documents/{citation['document_id']}").json()["text"]
+        assert text[citation["start"]:citation["end"]] == citation["quote"]
+    return body
+
+
+def test_what_needs_to_improve_quotes_each_item_of_the_named_reports_list(client):
+    body = _cited(client, "What did Ofsted tell Medway to improve after its 2019 inspection?")
+    assert not body["abstained"] and "what needs to improve" in body["reason"], body["reason"]
+    assert {c["date"] for c in body["citations"]} == {"2019-08-27"}
+    quotes = [c["quote"] for c in body["citations"]]
+    assert len(quotes) == 10 and quotes[1] == "Staffing capacity across children’s social care, early help hubs and leaving care teams."
+    assert all(c["page"] and c["page"] > 1 for c in body["citations"])
+    # The 2014-15 layout ("What does the local authority need to improve?", numbered actions).
+    body = _cited(client, "West Berkshire 2015 Ofsted areas for improvement")
+    assert {c["date"] for c in body["citations"]} == {"2015-05-18"} and len(body["citations"]) >= 10
+    assert all("Local Safeguarding" not in c["quote"] for c in body["citations"])
+
+
+def test_an_improvement_question_on_one_area_quotes_only_that_areas_items(client):
+    body = _cited(client, "What did Ofsted say Medway needed to improve for care leavers in 2019?")
+    quotes = [c["quote"] for c in body["citations"]]
+    assert quotes[0].startswith("Services to help care leavers access") and len(quotes) < 10
+    assert all("care leavers" in quote for quote in quotes)
+
+
+def test_improvement_questions_the_list_does_not_answer_go_to_the_passages(client):
+    for question in (
+        "What did Ofsted's 2019 inspection say Medway needed to improve about social workers' caseloads?",  # a topic
+        "What did Medway do to improve after the inadequate judgement?",  # not the list
+        "How many recommendations did Ofsted make for Medway in 2019?",  # a count
+        "How did the things Ofsted asked Medway to improve differ between 2019 and 2023?",  # two lists
+    ):
+        body = client.post("/ask", json={"question": question}).json()
+        assert "what needs to improve" not in body["reason"], question
+    # A year without a report is said to be missing, not answered from another year's list.
+    body = client.post("/ask", json={"question": "What did Ofsted tell Medway to improve after its 2021 inspection?"}).json()
+    assert body["abstained"] and body["citations"] == [] and "2021" in body["reason"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which three things did Ofsted say Southwark needed to improve after its 2022 inspection?", "improvements"),
+        ("Hackney 2024 Ofsted areas for improvement", "improvements"),
+        ("What did Ofsted want Sunderland to improve after its January 2025 inspection?", "improvements"),
+        ("What recommendations did inspectors make for Barnet in 2017?", "improvements"),
+        ("What two things did Ofsted say Rotherham still needed to improve after rating it outstanding?", "improvements"),
+        ("What areas for improvement did the Cabinet identify in Kent's budget?", None),  # not Ofsted's
+        ("Which problems flagged at Ealing's 2019 inspection had Ofsted seen improve by 2024?", None),
+        ("Why had Reading's children's services been slow to improve, according to Ofsted?", None),
+        ("What did Ofsted recommend in 2014 about return interviews for Isle of Wight children?", None),
+    ],
+)
+def test_which_questions_ask_for_the_improvement_list(question, kind):
+    from service.components.inspection_fact_finder import InspectionFactFinder
+
+    assert InspectionFactFinder.kind(question) == kind
