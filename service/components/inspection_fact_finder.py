@@ -43,6 +43,9 @@ _ASKS_DATES = re.compile(
 _ASKS_WHEN_GRADED = re.compile(r"^\s*when\b.{0,80}?\b(?:judged|graded|rated)\b.{0,40}?\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
 # Asks for a judgement: a grade word, and no grade already named (a question that names one,
 # "What did X do after the inadequate judgement?", asks about something else).
+# Several authorities' judgements set side by side ("Kirklees vs Cambridgeshire 2024 overall
+# effectiveness") are each one first page; how a judgement moved over time is not.
+_OVER_TIME = re.compile(r"\b(?:chang\w*|between|before|since|improv\w*|declin\w*|moved?|previous\w*|progress\w*|worse|better|earlier)\b", re.I)
 _GRADE_WORD = re.compile(r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|judge[ds]?|overall effectiveness|verdict)\b", re.I)
 _GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
 # Asks for the report's list of what needs to improve ("What did Ofsted tell Cumberland to
@@ -69,7 +72,7 @@ _MONTH_WORDS = frozenset(stems("january february march april may june july augus
 _EARLIEST = re.compile(r"\b(?:first|earliest|previous)\b", re.I)
 _ROW_WORDS = [
     ("help_and_protection", re.compile(r"help and protection", re.I)),
-    ("care_leavers", re.compile(r"care leavers", re.I)),
+    ("care_leavers", re.compile(r"care leavers?\b", re.I)),
     ("in_care", re.compile(r"\bin care\b|looked after", re.I)),
     ("impact_of_leaders", re.compile(r"\bleaders(?:hip)?\b|\bmanagement\b", re.I)),
 ]
@@ -110,8 +113,13 @@ class InspectionFactFinder:
             authority's report.
         """
         kind = self.kind(question)
-        if kind is None or len(scope.authorities) != 1:
+        several = len(scope.authorities) > 1
+        if kind == "judgement" and several:
+            kind = "judgements_of_each"
+        if kind is None or not scope.authorities or several != (kind == "judgements_of_each"):
             return {"answer": None}
+        if kind == "judgements_of_each":
+            return {"answer": self._judgements_of_each(question, scope)}
         # Two years compared are two reports, whatever single period the scope read.
         since, until = (None, None) if kind == "judgements_compared" else (scope.since, scope.until)
         reports = list(self.index.iter_documents(
@@ -176,7 +184,8 @@ class InspectionFactFinder:
     @staticmethod
     def kind(question: str) -> str | None:
         """Which first-page fact a question asks for, if any: inspector, when_graded, dates,
-        judgement, or judgements_compared (the judgements of two years named)."""
+        judgement, judgements_compared (the judgements of two years named) or
+        judgements_of_each (several authorities' judgements set side by side)."""
         if _OTHER_INSPECTION.search(question):
             return None
         if _ASKS_INSPECTOR.search(question):
@@ -197,10 +206,32 @@ class InspectionFactFinder:
             compares = bool(_COMPARES.search(question)) or asks == "compare"
             if years == 2 and compares:
                 return "judgements_compared"
-            if compares or years > 1:
+            if years > 1 or (compares and _OVER_TIME.search(question)):
                 return None
-            return "judgement"
+            return "judgements_of_each" if compares else "judgement"
         return None
+
+    def _judgements_of_each(self, question: str, scope: Scope) -> dict | None:
+        """Each named authority's judgement from its report for the period, side by side; when one
+        has no report then, the comparison is not made from the others alone."""
+        row = next((name for name, words in _ROW_WORDS if words.search(question)), "overall_effectiveness")
+        citations, dates = [], []
+        for authority in scope.authorities:
+            reports = list(self.index.iter_documents(
+                SearchFilter(authorities=[authority], doc_types=["ofsted_report"], since=scope.since, until=scope.until)
+            ))
+            if not reports:
+                period = f" between {scope.since} and {scope.until}" if scope.since else ""
+                return {"citations": [], "abstained": True, "confidence": 0.0, "reason": f"no Ofsted report on {authority}{period} is in the index"}
+            report = self._pick(reports, scope, question)
+            span = ((report.get("ofsted") or {}).get("spans") or {}).get(row)
+            if span is None:
+                return None
+            text = self.index.get_document(report["document_id"])["text"]
+            citations.append({"n": len(citations) + 1, **source_fields({**report, "page": 1}, text[span[0] : span[1]], *span)})
+            dates.append(f"{authority} published {report.get('date')}")
+        return {"citations": citations, "abstained": False, "confidence": 1.0,
+                "reason": f"the judgement on {ROW_NAMES[row]} of each authority, as stated on the first page of Ofsted's reports ({'; '.join(dates)})"}
 
     def _improvements(self, question: str, report: dict, scope: Scope) -> dict | None:
         """The report's list of what needs to improve, one citation per item; only the items on

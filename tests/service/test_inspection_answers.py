@@ -135,3 +135,18 @@ def test_which_questions_ask_for_the_improvement_list(question, kind):
     from service.components.inspection_fact_finder import InspectionFactFinder
 
     assert InspectionFactFinder.kind(question) == kind
+
+
+def test_several_authorities_judgements_are_each_quoted_from_their_own_report(client):
+    body = _cited(client, "Medway vs West Berkshire: latest Ofsted overall effectiveness")
+    assert not body["abstained"], body["reason"]
+    by_authority = {c["authority"]: c for c in body["citations"]}
+    assert set(by_authority) == {"Medway", "West Berkshire"}
+    assert by_authority["Medway"]["date"] == "2023-09-11" and by_authority["West Berkshire"]["date"] == "2022-05-04"
+    assert all(c["quote"].startswith("Overall effectiveness") for c in body["citations"])
+    # One authority without a report in the period: said, not answered from the other alone.
+    body = client.post("/ask", json={"question": "Compare Medway's and West Berkshire's 2015 Ofsted judgements"}).json()
+    assert body["abstained"] and body["citations"] == [] and "Medway" in body["reason"]
+    # How judgements moved over time is not two first pages.
+    body = client.post("/ask", json={"question": "Compare how Medway's and West Berkshire's Ofsted judgements changed since their previous inspections"}).json()
+    assert "first page of Ofsted's reports" not in body["reason"]
