@@ -163,9 +163,10 @@ _NEXT_SECTION = re.compile(r"\s*" + _SECTIONS)
 _FOOTNOTE = re.compile(r"\s*\d{1,2}[ \t]*\n")
 # Where an item ends: the next item, or a heading the PDF ran into the same paragraph (a
 # judgement's, or the list's next part). A bulleted item ends with its paragraph (a bracketed
-# reference below it is part of it); a numbered one runs on through its own bullets.
+# reference or dashed sub-items below it are part of it); a numbered one runs on through its own
+# bullets.
 _RUN_IN = rf"|(?<=[.)])\s+(?={_SECTIONS}|Areas for improvement\b)"
-_BULLET_ITEM_END = re.compile(rf"\n\s*\n(?!\s*\()|[{_BULLETS}]|\n\s*\d{{1,3}}\.(?!\d)" + _RUN_IN)
+_BULLET_ITEM_END = re.compile(rf"\n\s*\n(?!\s*[(\-−–\u0336])|[{_BULLETS}]|\n\s*\d{{1,3}}\.(?!\d)" + _RUN_IN)
 _NUMBERED_ITEM_END = re.compile(rf"\n\s*\n(?!\s*[{_BULLETS}(])|\n\s*\d{{1,3}}\.(?!\d)" + _RUN_IN)
 # "In order to improve..., the local authority should take the following action." introduces
 # the list; it is not one of its items.

@@ -61,7 +61,7 @@ def test_grade_spellings_are_one_grade():
 ILACS_BODY = (
     "Leaders know their services well. What needs to improve?1\n\n"
     "◼ The response to 16- and 17-year-olds who present as homeless.\n\n(Outcome Three, National Framework)\n\n"
-    "◼ Management oversight and supervision.\n\n"
+    "◼ Management oversight and supervision, including:\n\n− supervision records − case direction.\n\n"
     "\uf06e The quality of life-story work. The experiences and progress of children who need help and protection: good\n\n"
     "1. Children and families benefit from highly effective early help services.\n\n"
     "2. The response by the multi-agency team is timely."
@@ -81,7 +81,7 @@ def test_the_ilacs_list_of_what_needs_to_improve_is_read_item_by_item_with_offse
     items = read_improvements(ILACS_BODY)
     assert [i.value for i in items] == [
         "The response to 16- and 17-year-olds who present as homeless.\n\n(Outcome Three, National Framework)",
-        "Management oversight and supervision.",
+        "Management oversight and supervision, including:\n\n− supervision records − case direction.",
         "The quality of life-story work.",
     ]
     assert all(ILACS_BODY[i.start : i.end] == i.value for i in items)
@@ -109,4 +109,4 @@ def test_read_report_records_the_list_beside_the_first_page_facts():
     text = ILACS_PAGE + "\n\n" + ILACS_BODY
     meta = read_report(text, len(ILACS_PAGE)).as_meta()
     assert meta["grades"]["overall_effectiveness"] == "outstanding"
-    assert [text[s:e] for s, e in meta["improvements"]][1] == "Management oversight and supervision."
+    assert [text[s:e] for s, e in meta["improvements"]][2] == "The quality of life-story work."
