@@ -16,6 +16,8 @@ MONTHS = {
     )
     for m in names
 }
+# The seasons a period is written as ("autumn 2021").
+SEASONS = ("spring", "summer", "autumn", "winter")
 # Full English month names, for patterns that must not match abbreviations.
 MONTH_NAMES = "|".join(calendar.month_name[1:])
 _MONTH = r"(" + "|".join(name.capitalize() for name in MONTHS) + r")\.?"

@@ -70,7 +70,7 @@ class Fact:
 
 
 @dataclass
-class FirstPage:
+class ReportFacts:
     framework: str | None = None
     grades: dict[str, Fact] = field(default_factory=dict)
     inspection_dates: Fact | None = None  # value "YYYY-MM-DD/YYYY-MM-DD"
@@ -100,10 +100,10 @@ class FirstPage:
         }
 
 
-def read_first_page(text: str, offset: int = 0) -> FirstPage:
+def read_first_page(text: str, offset: int = 0) -> ReportFacts:
     """Facts from a report's first page (`text`), with offsets counted from `offset` (where the
     page starts in the stored document). Facts it cannot find stay empty."""
-    page = FirstPage()
+    page = ReportFacts()
     for row, patterns in JUDGEMENT_ROWS.items():
         for pattern in patterns:
             match = re.search(pattern, text, re.I)
@@ -128,7 +128,7 @@ def read_first_page(text: str, offset: int = 0) -> FirstPage:
     return page
 
 
-def read_report(text: str, first_page_end: int) -> FirstPage:
+def read_report(text: str, first_page_end: int) -> ReportFacts:
     """Every fact ingest records for a report: the first page's (`text[:first_page_end]`) and
     the list of what needs to improve, wherever it is printed."""
     page = read_first_page(text[:first_page_end])
@@ -141,48 +141,61 @@ def read_report(text: str, first_page_end: int) -> FirstPage:
 # headings): "What needs to improve?" in ILACS reports, "What does the local authority need to
 # improve?" in 2014-15 ones, and "Recommendations" or "Areas for improvement" in the single
 # inspection framework and before.
+_BULLETS = "\uf06e\uf0a7\uf0b7◼•▪"  # the private-use ones are symbol-font bullets the PDF did not map
+_NUMBER = r"\d{1,3}\.(?!\d)"
 _IMPROVE_HEADING = re.compile(
     r"(?:^|(?<=[.:!?]\s))[ \t]*(?:(?P<main>What needs to improve(?: in this local authority)?(?:\?\d{0,2})?"
     r"|What does the local authority need to improve\??)|Recommendations|Areas? for improvement):?"
-    r"[ \t]*(?=\n|[\uf06e◼•▪]|\d{1,3}\.)",
+    rf"[ \t]*(?=\n|[{_BULLETS}]|{_NUMBER})",
     re.I | re.M,
 )
-_BULLETS = "\uf06e\uf0a7◼•▪"  # the private-use ones are symbol-font bullets the PDF did not map
-_ITEM = re.compile(rf"\s*(?:[{_BULLETS}]|\d{{1,3}}\.(?!\d))\s*")
-# Before and between numbered items the older reports print short subheadings ("Planning for
-# children who need protection", "Within three months:"): a line of a few words with no full stop.
-_SUBHEADING = re.compile(rf"\s*[A-Z][^.\n{_BULLETS}]{{2,80}}\n")
-# The sections that follow the list (their paragraphs numbered on from it in older reports), and
-# the list's own second part, whose headings the PDF may run into the item before.
+# Where the safeguarding board's part of an older report starts (a heading alone on its line, not
+# the contents line): its recommendations are the board's, not the authority's.
+_BOARD_PART = re.compile(
+    r"^[ \t]*(?:The Local Safeguarding Children Board(?: \(LSCB\))?|What does the LSCB need to improve\??"
+    r"|Inspection findings\s*[–-]\s*the Local Safeguarding Children Board)[ \t]*$",
+    re.I | re.M,
+)
+_ITEM = re.compile(rf"\s*(?:[{_BULLETS}]|{_NUMBER})\s*")
+# Before and between numbered items (and between groups of bullets) the older reports print
+# short subheadings ("Planning for children who need protection", "Within three months:"): a
+# line of a few words with no full stop.
+_SUBHEADING = re.compile(rf"\s*[A-Z][^.\n{_BULLETS}]{{2,120}}\n")
+# "The following recommendations are made:" before the first item introduces the list.
+_INTRODUCTION = re.compile(r"\s*[^\n]*\bfollowing\b[^\n]*[.:]\s*\n")
+# The sections that follow the list (their paragraphs numbered on from it in older reports).
 _SECTIONS = (
     r"(?:The local authority[’']s strengths|Summary (?:for children|of findings)|Progress since|Information about"
-    r"|Inspection (?:judgements?|findings)|What the inspection|The experiences and progress|The impact of leaders|The Local Safeguarding)"
+    r"|Inspection (?:judgements?|findings)|What the inspection|The experiences and progress|Experiences and progress of"
+    r"|The impact of leaders|The Local Safeguarding)"
 )
 _NEXT_SECTION = re.compile(r"\s*" + _SECTIONS)
 # Newer reports print a footnote's number on its own line after the heading.
 _FOOTNOTE = re.compile(r"\s*\d{1,2}[ \t]*\n")
-# Where an item ends: the next item, or a heading the PDF ran into the same paragraph (a
-# judgement's, or the list's next part). A bulleted item ends with its paragraph (a bracketed
-# reference or dashed sub-items below it are part of it); a numbered one runs on through its own
-# bullets.
-_RUN_IN = rf"|(?<=[.)])\s+(?={_SECTIONS}|Areas for improvement\b)"
-_BULLET_ITEM_END = re.compile(rf"\n\s*\n(?!\s*[(\-−–\u0336])|[{_BULLETS}]|\n\s*\d{{1,3}}\.(?!\d)" + _RUN_IN)
-_NUMBERED_ITEM_END = re.compile(rf"\n\s*\n(?!\s*[{_BULLETS}(])|\n\s*\d{{1,3}}\.(?!\d)" + _RUN_IN)
-# "In order to improve..., the local authority should take the following action." introduces
-# the list; it is not one of its items.
-_INTRODUCTION = re.compile(r"(?::|\bfollowing actions?\.)\s*$", re.I)
-MAX_IMPROVEMENTS = 20
+# Where an item may end: at the next item, at a blank line (see _ends_at), or where the PDF ran
+# a heading (the next section's, or the list's second part) into the item's paragraph.
+_BREAK = rf"(?P<blank>\n\s*\n)|\n\s*{_NUMBER}|\s+(?={_SECTIONS}\b)|(?<=[.)])\s+(?=Areas for improvement\b)"
+# A bullet ends a bulleted item; a numbered action runs on through its own bullets.
+_ITEM_BREAK = {"bullet": re.compile(rf"{_BREAK}|[{_BULLETS}]"), "number": re.compile(_BREAK)}
+# Below an item, its own dashed sub-items or a bracketed reference ("(Outcome 3, national
+# framework)"); a numbered action's own bullets.
+_PART_OF_ITEM = re.compile(r"\s*[(\-−–\u0336\uf02d]")
+# An item of the older reports that only introduces the actions after it.
+_INTRODUCES = re.compile(r"\bfollowing actions?\.$", re.I)
+# Well above the longest list printed (the 2014-16 reports number up to about 45 actions).
+MAX_IMPROVEMENTS = 80
 
 
 def read_improvements(text: str) -> list[Fact]:
     """The items listed under the report's improvement heading, each with the offsets of its
     words (not its bullet or number). The headings that only the local authority's list has are
-    preferred; otherwise the first "Recommendations" or "Areas for improvement" list (the local
-    authority's, which the older reports print before the safeguarding board's). Empty when no
-    heading is followed by a list."""
-    sections = [(m.group("main") is None, m.start(), m.end()) for m in _IMPROVE_HEADING.finditer(text)]
-    for _, _, end in sorted(sections):
-        items = _items_after(text, end)
+    tried first; then "Recommendations" and "Areas for improvement" in the order printed, before
+    the safeguarding board's part of the report. Empty when no heading is followed by a list."""
+    board = _BOARD_PART.search(text)
+    end_of_authority = board.start() if board else len(text)
+    headings = [m for m in _IMPROVE_HEADING.finditer(text, 0, end_of_authority)]
+    for heading in sorted(headings, key=lambda m: (m.group("main") is None, m.start())):
+        items = _items_after(text, heading.end())
         if items:
             return items
     return []
@@ -190,33 +203,55 @@ def read_improvements(text: str) -> list[Fact]:
 
 def _items_after(text: str, position: int) -> list[Fact]:
     items: list[Fact] = []
-    numbered, last = None, 0
-    footnote = _FOOTNOTE.match(text, position)
-    position = footnote.end() if footnote else position
+    style, last = "", 0  # the list's style once known, "bullet" or "number", and its last number
+    for skip in (_FOOTNOTE, _INTRODUCTION):
+        match = skip.match(text, position)
+        position = match.end() if match else position
     while len(items) < MAX_IMPROVEMENTS:
-        bullet = _ITEM.match(text, position)
-        if bullet is None:
-            # Subheadings may come before and between numbered items, never after bullets.
-            heading = _SUBHEADING.match(text, position) if numbered is not False else None
-            if heading is None or _NEXT_SECTION.match(text, position):
+        item = _ITEM.match(text, position)
+        if item is None:
+            heading = _SUBHEADING.match(text, position)
+            # Subheadings come before or between numbered actions, and between groups of bullets
+            # only as "Within three months:"; never the next section's heading.
+            if heading is None or _NEXT_SECTION.match(text, position) or (style == "bullet" and not heading.group(0).rstrip().endswith(":")):
                 break
             position = heading.end()
             continue
-        number = bullet.group(0).strip().rstrip(".")
+        number = item.group(0).strip().rstrip(".")
         # One list is all bullets or all numbers counting up: ILACS reports number the
         # paragraphs after a bulleted list, and older ones those after a numbered one.
-        if numbered is not None and (numbered != number.isdigit() or (numbered and int(number) != last + 1)):
+        this = "number" if number.isdigit() else "bullet"
+        if style and (this != style or (this == "number" and int(number) != last + 1)):
             break
-        numbered, last = number.isdigit(), int(number) if number.isdigit() else 0
-        start = bullet.end()
-        stop = (_NUMBERED_ITEM_END if numbered else _BULLET_ITEM_END).search(text, start)
-        end = stop.start() if stop else len(text)
+        start = item.end()
+        end = _item_end(text, start, this)
         words = text[start:end].strip()
-        if len(words.split()) < 3:
+        if len(words.split()) < (2 if this == "number" else 1):
             break
         position = end
-        if _INTRODUCTION.search(words):
-            continue
+        if _INTRODUCES.search(words):
+            continue  # the actions it introduces may be bulleted: the list's style is still open
+        style, last = this, int(number) if this == "number" else 0
         start += len(text[start:end]) - len(text[start:end].lstrip())
         items.append(Fact(words, start, start + len(words)))
     return items
+
+
+def _item_end(text: str, start: int, style: str) -> int:
+    """Where the item starting at `start` ends. A blank line ends it unless what follows belongs
+    to it: its sub-items or reference, a numbered action's own bullets, or the rest of a sentence
+    a page or line break cut (the item has no full stop yet and the next paragraph starts in lower
+    case)."""
+    position = start
+    while True:
+        stop = _ITEM_BREAK[style].search(text, position)
+        if stop is None:
+            return len(text)
+        if stop.group("blank") is None:
+            return stop.start()
+        after = stop.end()
+        cut = not text[:stop.start()].rstrip().endswith((".", "?")) and text[after : after + 1].islower()
+        if cut or _PART_OF_ITEM.match(text, after) or (style == "number" and text[after : after + 1] in _BULLETS):
+            position = after
+            continue
+        return stop.start()

@@ -3,7 +3,7 @@ body, a cause. Used to tell whether a sentence has the shape a question asks for
 
 import re
 
-from councils.dates import MONTH_NAMES
+from councils.dates import MONTH_NAMES, SEASONS
 
 FIGURE = re.compile(
     r"\d|£|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|majority|minority)\b",
@@ -11,7 +11,7 @@ FIGURE = re.compile(
 )
 DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTH_NAMES})|(?:{MONTH_NAMES})(?: \d{{1,2}})?,? \d{{4}}|(?:19|20)\d\d|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|"
-    rf"(?:since|until|by|from|in|during) (?:{MONTH_NAMES}|spring|summer|autumn|winter)|\d+ (?:days?|weeks?|months?|years?))\b",
+    rf"(?:since|until|by|from|in|during) (?:{MONTH_NAMES}|{'|'.join(SEASONS)})|\d+ (?:days?|weeks?|months?|years?))\b",
     re.I,
 )
 # A day, month or year on the calendar ("17 to 28 March 2025", "May 2024", "2024-25"): digits

@@ -2,11 +2,10 @@ import re
 
 from haystack import component
 
-from indexes import ScrutinyIndex, SearchFilter
+from indexes import ScrutinyIndex, SearchFilter, authority_registry
 from service.components.question_scope import Scope
-from councils.dates import YEAR
+from councils.dates import MONTHS, SEASONS, YEAR
 from councils.ofsted import ROW_NAMES, normalise_grade
-from indexes import authority_registry
 from service.answering.question import STOPWORDS, TOKEN, asks_for, stems
 from service.schemas import source_fields
 
@@ -52,8 +51,9 @@ _GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improveme
 # improve?", "Hackney 2024 Ofsted areas for improvement", "What were Ofsted's recommendations?"),
 # not what improved ("Which problems had improved by 2024?") or what was done to improve.
 _ASKS_IMPROVEMENTS = re.compile(
-    r"\bneed(?:s|ed)?\s+(?:\w+\s+)?to\s+improve\b|\bareas?\s+(?:for|of)\s+improvement\b|\brecommendations?\b"
-    r"|\b(?:tell|told|ask|asked|want|wanted|instruct|instructed|urge|urged|expect|expected)\b(?:\s+[\w'’-]+){1,5}?\s+to\s+improve\b",
+    r"\bneed(?:s|ed|ing)?\s+(?:\w+\s+)?(?:to\s+improve|improv\w*)\b|\b(?:must|should)\s+improve\b|\bareas?\s+(?:for|of)\s+improvement\b"
+    r"|\brecommend(?:ations?|ed|s)?\b|\bimprovements?\b[^?]{0,60}?\b(?:ask\w*|make|made|want\w*|call\w*)\b"
+    r"|\b(?:tell|told|ask|asked|want|wanted|instruct|instructed|urge|urged|expect|expected)\b(?:\s+[\w'’,-]+){0,6}?\s+to\s+improve\b",
     re.I,
 )
 _OFSTED = re.compile(r"\b(?:ofsted|inspect\w*|ILACS)\b", re.I)
@@ -63,12 +63,17 @@ _OFSTED = re.compile(r"\b(?:ofsted|inspect\w*|ILACS)\b", re.I)
 _IMPROVEMENT_WORDS = frozenset(stems(
     "ofsted inspection inspections inspected inspectors inspector ilacs report children's children services service social care "
     "local authority council improve improvement improvements area areas need needs needed recommendation recommendations "
-    "thing things set out list listed give given gave make made identify identified ask asked want wanted tell told instruct instructed urge urged expect expected "
-    "latest last recent most still main key only one two three four five six seven eight nine ten according following early late "
+    "thing things set out list listed give given gave make made identify identified highlight highlighted flag flagged "
+    "ask asked want wanted tell told instruct instructed urge urged expect expected call called recommend recommended "
+    # Which report: the period and _pick read these.
+    "latest last recent most first earliest previous still main key only single one two three four five six seven eight nine ten "
+    "according following "
     # The judgement that came with the list describes the inspection, not a topic.
     "judged judgement rated rating grade graded outstanding good inadequate requires"
 ))
-_MONTH_WORDS = frozenset(stems("january february march april may june july august september october november december spring summer autumn winter"))
+_MONTH_WORDS = frozenset(stems(" ".join([*MONTHS, *SEASONS])))
+# "early 2023", "late 2019": a period, unlike "early help".
+_PART_OF_YEAR = re.compile(r"\b(?:early|late|mid)[ -](?=(?:19|20)\d\d\b)", re.I)
 _EARLIEST = re.compile(r"\b(?:first|earliest|previous)\b", re.I)
 _ROW_WORDS = [
     ("help_and_protection", re.compile(r"help and protection", re.I)),
@@ -83,7 +88,7 @@ def _topic_words(question: str) -> list[str]:
     period: what narrows the list to a topic. A judgement area ("for care leavers") is read apart."""
     for _, words in _ROW_WORDS:
         question = words.sub(" ", question)
-    question = authority_registry().without_names(_ASKS_IMPROVEMENTS.sub(" ", question))
+    question = authority_registry().without_names(_ASKS_IMPROVEMENTS.sub(" ", _PART_OF_YEAR.sub(" ", question)))
     words = stems(" ".join(w for w in TOKEN.findall(question.lower().replace("’", "'")) if w not in STOPWORDS))
     return [w for w in words if w not in _IMPROVEMENT_WORDS and w not in _MONTH_WORDS and not w.isdigit()]
 
@@ -235,14 +240,14 @@ class InspectionFactFinder:
 
     def _improvements(self, question: str, report: dict, scope: Scope) -> dict | None:
         """The report's list of what needs to improve, one citation per item; only the items on
-        the judgement area the question names ("for care leavers"), if it names one."""
+        the judgement areas the question names ("for care leavers"), if it names any."""
         items = (report.get("ofsted") or {}).get("improvements") or []
         if not items:
             return None
         text = self.index.get_document(report["document_id"])["text"]
-        area = next((words for _, words in _ROW_WORDS if words.search(question)), None)
-        if area is not None:
-            items = [span for span in items if area.search(text[span[0] : span[1]])]
+        areas = [words for _, words in _ROW_WORDS if words.search(question)]
+        if areas:
+            items = [span for span in items if any(area.search(text[span[0] : span[1]]) for area in areas)]
             if not items:
                 return None
         citations = [{"n": n, **source_fields({**report, "page": None}, text[start:stop], start, stop)} for n, (start, stop) in enumerate(items, 1)]

@@ -110,3 +110,36 @@ def test_read_report_records_the_list_beside_the_first_page_facts():
     meta = read_report(text, len(ILACS_PAGE)).as_meta()
     assert meta["grades"]["overall_effectiveness"] == "outstanding"
     assert [text[s:e] for s, e in meta["improvements"]][2] == "The quality of life-story work."
+
+
+def test_layouts_that_cut_or_extend_an_item():
+    text = (
+        "What needs to improve?\n\n◼ Leaders’ grip on practice (enabler:\n\nleaders drive conditions, national framework)\n\n"
+        "◼ Permanence planning.\n\n◼ The timeliness of return home interviews for children who go missing, to inform leaders’\n\n"
+        "understanding of risk.\n\n◼ Support for care leavers. Experiences and progress of children who need help and protection: good"
+    )
+    assert [i.value for i in read_improvements(text)] == [
+        "Leaders’ grip on practice (enabler:\n\nleaders drive conditions, national framework)",
+        "Permanence planning.",  # two words are an item
+        "The timeliness of return home interviews for children who go missing, to inform leaders’\n\nunderstanding of risk.",
+        "Support for care leavers.",  # the run-in judgement heading is not part of it
+    ]
+
+
+def test_the_2013_layout_and_an_introductory_paragraph():
+    text = (
+        "Areas for improvement\n\n20. In order to improve services, the local authority should take the following action.\n\n"
+        "Immediately:\n\n\uf0a7 ensure plans are reviewed \uf0a7 ensure carers are trained\n\nWithin three months:\n\n\uf0a7 improve health assessments\n\n"
+        "Information about this inspection\n\n\uf0a7 Inspectors met children."
+    )
+    assert [i.value for i in read_improvements(text)] == ["ensure plans are reviewed", "ensure carers are trained", "improve health assessments"]
+    text = "Recommendations\n\nThe following recommendations are made:\n\n1. Review all cases of children in need.\n\n2. Improve pathway plans."
+    assert [i.value for i in read_improvements(text)] == ["Review all cases of children in need.", "Improve pathway plans."]
+
+
+def test_the_safeguarding_boards_list_is_never_read_as_the_authoritys():
+    text = (
+        "Recommendations\n\nThe local authority has made progress, and inspectors recommend more.\n\n"
+        "The Local Safeguarding Children Board\n\nAreas for improvement\n\n102. The board should publish its annual report."
+    )
+    assert read_improvements(text) == []
