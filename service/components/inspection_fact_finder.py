@@ -48,10 +48,12 @@ _OVER_TIME = re.compile(r"\b(?:chang\w*|between|before|since|improv\w*|declin\w*
 _GRADE_WORD = re.compile(r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|judge[ds]?|overall effectiveness|verdict)\b", re.I)
 _GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
 # Asks for the report's list of what needs to improve ("What did Ofsted tell Cumberland to
-# improve?", "Hackney 2024 Ofsted areas for improvement", "What were Ofsted's recommendations?"),
+# improve?", "Hackney 2024 Ofsted areas for improvement", "What were Ofsted's recommendations?",
+# "What should Bury do better?"),
 # not what improved ("Which problems had improved by 2024?") or what was done to improve.
 _ASKS_IMPROVEMENTS = re.compile(
     r"\bneed(?:s|ed|ing)?\s+(?:\w+\s+)?(?:to\s+improve|improv\w*)\b|\b(?:must|should)\s+improve\b|\bareas?\s+(?:for|of)\s+improvement\b"
+    r"|\b(?:must|should|could|needs?\s+to|needed\s+to|ha[sd]\s+to)\s+(?:[\w'’,-]+\s+){0,4}?(?:do|get|be)\s+better\b"
     r"|\brecommend(?:ations?|ed|s)?\b|\bimprovements?\b[^?]{0,60}?\b(?:ask\w*|make|made|want\w*|call\w*)\b"
     r"|\b(?:tell|told|ask|asked|want|wanted|instruct|instructed|urge|urged|expect|expected)\b(?:\s+[\w'’,-]+){0,6}?\s+to\s+improve\b",
     re.I,
@@ -63,7 +65,7 @@ _OFSTED = re.compile(r"\b(?:ofsted|inspect\w*|ILACS)\b", re.I)
 _IMPROVEMENT_WORDS = frozenset(stems(
     "ofsted inspection inspections inspected inspectors inspector ilacs report children's children services service social care "
     "local authority council improve improvement improvements area areas need needs needed recommendation recommendations "
-    "thing things set out list listed give given gave make made identify identified highlight highlighted flag flagged "
+    "thing things anything something aspect aspects but set out list listed give given gave make made identify identified highlight highlighted flag flagged "
     "ask asked want wanted tell told instruct instructed urge urged expect expected call called recommend recommended "
     # Which report: the period and _pick read these.
     "latest last recent most first earliest previous still main key only single one two three four five six seven eight nine ten "

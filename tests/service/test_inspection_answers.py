@@ -129,6 +129,9 @@ def test_improvement_questions_the_list_does_not_answer_go_to_the_passages(clien
         ("What areas of improvement did Ofsted highlight for Dorset at its previous inspection?", "improvements"),
         ("What did Ofsted's early 2023 inspection say Luton should improve?", "improvements"),
         ("Which single area did Ofsted say Bexley still needed to improve after judging it outstanding?", "improvements"),
+        ("What should Bury do better, according to Ofsted's 2025 inspection?", "improvements"),
+        ("Was there anything Ofsted said Sutton still needed to get better after its outstanding judgement?", "improvements"),
+        ("Had Rochdale's services for children in care got any better by the 2024 inspection?", None),  # what improved
         ("What did Ofsted say Essex needs to improve in its early help?", None),  # a topic: "early help"
         ("What areas for improvement did the Cabinet identify in Kent's budget?", None),  # not Ofsted's
         ("Which weaknesses found at Hull's 2018 inspection had Ofsted seen improve by 2023?", None),  # what improved
