@@ -27,9 +27,15 @@ CALENDAR_DATE = re.compile(
 SPAN_START = re.compile(rf"\bsince\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{MONTH_NAMES}),?\s+)?(?:19|20)\d\d\b", re.I)
 
 
+# The number of a numbered paragraph ("21.Children in Hounslow...", "4.5 Since 2016-17 ..."),
+# which the report prints before its first word.
+PARAGRAPH_NUMBER = re.compile(r"^\W*\d{1,3}(?:\.\d{1,2})*\.?\s*(?=[A-Z])")
+
+
 def counts_something(text: str) -> bool:
-    """`text` holds a figure that is not merely a date: a count, an amount, a share, or a span
-    of time from a date."""
+    """`text` holds a figure that is not merely a date or a paragraph's number: a count, an
+    amount, a share, or a span of time from a date."""
+    text = PARAGRAPH_NUMBER.sub(" ", text)
     return bool(SPAN_START.search(text) or FIGURE.search(CALENDAR_DATE.sub(" ", text)))
 
 

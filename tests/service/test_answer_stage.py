@@ -413,6 +413,11 @@ def test_a_count_is_a_figure_outside_a_date():
     assert not counts_something("Caseloads rose from 2019 to 2023.")
     # How long: a span of time from a date.
     assert counts_something("The director has been in post since January 2007.")
+    # A numbered paragraph's number counts nothing; a sentence's own figures still do.
+    assert not counts_something("21.Children in Hounslow are supported to remain with their families.")
+    assert not counts_something("4.2 The Council has reviewed its reserves.")
+    assert counts_something("21.Caseloads average 18 children per social worker.")
+    assert counts_something("12 children ceased to be looked after.")
 
 
 def test_a_judgement_compared_across_two_years_reads_two_first_pages_and_other_comparisons_none():
