@@ -122,7 +122,9 @@ _ASKS_NAME = re.compile(
     r"^\W*who\b.*\b(?:by name|named)\b"
     rf"|\bname of (?:the )?(?:(?-i:[A-Z])[\w-]*(?: (?:and )?(?-i:[A-Z])[\w-]*){{0,3}}(?:['’]s)? )?{_TITLE_WORDS}{_POST}\b"
     rf"|^\W*name the {_TITLE_WORDS}{_POST}\b"
-    rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their |[\w-]+['’]s )?{_TITLE_WORDS}{_POST}\b",
+    rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their |[\w-]+['’]s )?{_TITLE_WORDS}{_POST}\b"
+    # Someone put into a post: "Who did the Secretary of State appoint as commissioner?"
+    rf"|^\W*who did\b.{{0,80}}?\b(?:appoint|name|choose|select|hire|recruit|install)\w*\s+as\s+(?:the |its |their |an? |[\w-]+['’]s )?(?:[\w'’-]+ ){{0,3}}?{_POST}\b",
     re.I,
 )
 # A figure asked for: a count, a share, a sum of money ("money"), or a measure named after

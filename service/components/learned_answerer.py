@@ -17,6 +17,7 @@ from service.answering.features import (
     term_weights,
 )
 from councils.shapes import FIGURE, MONEY, counts_something, names_a_person
+from indexes import authority_registry
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.question import QuestionAnalysis, analyse
@@ -187,8 +188,9 @@ class LearnedAnswerer:
         # A date's digits count nothing ("Inspection dates: 17 to 28 March 2025").
         if analysis.asks_figure and not any(shape.search(q) and counts_something(q) for q in quoted):
             return "the figure"
-        # A post is not a person ("The Executive Director of Children's Services...").
-        if analysis.asks_name and not any(names_a_person(q) for q in quoted):
+        # A post is not a person ("The Executive Director of Children's Services..."), nor is an
+        # authority ("... the director of adult services in West Northamptonshire").
+        if analysis.asks_name and not any(names_a_person(authority_registry().without_names(q)) for q in quoted):
             return "the name"
         return None
 

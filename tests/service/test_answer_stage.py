@@ -456,3 +456,8 @@ def test_a_question_asking_for_someone_by_name_is_declined_when_the_quotes_name_
     assert analyse("Who was Leeds's interim director of children's services in 2016?").asks_name
     assert _answer_caseloads(0.99, 0.99, question="Who is the director of children's services in Leeds?", text=post)["abstained"]
     assert not _answer_caseloads(0.99, 0.99, question="Who chairs the Leeds board?", text=post)["abstained"]
+    # Someone appointed to a post is asked for by name; an authority's name is not a person's.
+    assert analyse("Who did the Secretary of State appoint as children's services commissioner for Leeds?").asks_name
+    assert not analyse("Who did Leeds appoint to lead the review?").asks_name
+    in_place = "The new director of children's services in West Berkshire has a clear vision for Leeds. She chairs the board."
+    assert _answer_caseloads(0.99, 0.99, question=asked, text=in_place)["abstained"]
