@@ -40,17 +40,17 @@ _ASKS_DATES = re.compile(
     re.I,
 )
 _ASKS_WHEN_GRADED = re.compile(r"^\s*when\b.{0,80}?\b(?:judged|graded|rated)\b.{0,40}?\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
-# Asks for a judgement: a grade word, and no grade already named (a question that names one,
-# "What did X do after the inadequate judgement?", asks about something else).
 # Several authorities' judgements set side by side ("Kirklees vs Cambridgeshire 2024 overall
 # effectiveness") are each one first page; how a judgement moved over time is not.
 _OVER_TIME = re.compile(r"\b(?:chang\w*|between|before|since|improv\w*|declin\w*|moved?|previous\w*|progress\w*|worse|better|earlier)\b", re.I)
+# Asks for a judgement: a grade word, and no grade already named (a question that names one,
+# "What did X do after the inadequate judgement?", asks about something else).
 _GRADE_WORD = re.compile(r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|judge[ds]?|overall effectiveness|verdict)\b", re.I)
 _GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
 # Asks for the report's list of what needs to improve ("What did Ofsted tell Cumberland to
 # improve?", "Hackney 2024 Ofsted areas for improvement", "What were Ofsted's recommendations?",
-# "What should Bury do better?"),
-# not what improved ("Which problems had improved by 2024?") or what was done to improve.
+# "What should Bury do better?"), not what improved ("Which problems had improved by 2024?") or
+# what was done to improve.
 _ASKS_IMPROVEMENTS = re.compile(
     r"\bneed(?:s|ed|ing)?\s+(?:\w+\s+)?(?:to\s+improve|improv\w*)\b|\b(?:must|should)\s+improve\b|\bareas?\s+(?:for|of)\s+improvement\b"
     r"|\b(?:must|should|could|needs?\s+to|needed\s+to|ha[sd]\s+to)\s+(?:[\w'’,-]+\s+){0,4}?(?:do|get|be)\s+better\b"
@@ -98,9 +98,10 @@ def _topic_words(question: str) -> list[str]:
 @component
 class InspectionFactFinder:
     """Answers what an Ofsted report's first page states — a judgement, the inspection dates,
-    the lead inspector — for the one authority and period a question names, by quoting the line
-    ingest recorded for that fact (councils.ofsted) in the right report. Other questions pass through unanswered (`answer` is None) to
-    extractive answering.
+    the lead inspector — and what its list of improvements says, for the one authority and period
+    a question names (a judgement also for several authorities side by side), by quoting what
+    ingest recorded for that fact (councils.ofsted) in the right report. Other questions pass
+    through unanswered (`answer` is None) to extractive answering.
 
     Usage:
         finder = InspectionFactFinder(index=index)
@@ -190,9 +191,10 @@ class InspectionFactFinder:
 
     @staticmethod
     def kind(question: str) -> str | None:
-        """Which first-page fact a question asks for, if any: inspector, when_graded, dates,
-        judgement, judgements_compared (the judgements of two years named) or
-        judgements_of_each (several authorities' judgements set side by side)."""
+        """Which recorded fact a question asks for, if any: inspector, when_graded, improvements
+        (the list of what needs to improve), dates, judgement, judgements_compared (the
+        judgements of two years named) or judgements_of_each (several authorities' judgements set
+        side by side)."""
         if _OTHER_INSPECTION.search(question):
             return None
         if _ASKS_INSPECTOR.search(question):
