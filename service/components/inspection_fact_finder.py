@@ -77,6 +77,29 @@ _MONTH_WORDS = frozenset(stems(" ".join([*MONTHS, *SEASONS])))
 # "early 2023", "late 2019": a period, unlike "early help".
 _PART_OF_YEAR = re.compile(r"\b(?:early|late|mid)[ -](?=(?:19|20)\d\d\b)", re.I)
 _EARLIEST = re.compile(r"\b(?:first|earliest|previous)\b", re.I)
+# Asks how many children the area had in care, on child protection plans or in need, which the
+# 2013-18 reports state in set sentences (councils.ofsted.AREA_FIGURES).
+_ASKS_COUNT = re.compile(r"\bhow many\b|\bnumbers?\b|\bhow much\b", re.I)
+_FIGURE_WORDS = [
+    ("children_in_care", re.compile(
+        r"\b(?:being )?look(?:ed|ing) after\b|\b(?:in|into)\s+(?:[\w'’-]+\s+){0,4}?care\b(?!\s+(?:leavers?|plans?|proceedings|homes?)\b)"
+        r"|\bthe care of\b|\bchildren in care\b", re.I)),
+    ("child_protection_plans", re.compile(r"\bchild protection plans?\b", re.I)),
+    ("children_in_need", re.compile(r"\bchildren in need\b", re.I)),
+]
+_OVER_TIME_FIGURE = re.compile(r"\b(?:compar\w*|chang\w*|earlier)\b", re.I)
+_EARLIER_FIGURE = re.compile(r"\b(?:increase|reduction|decrease|rise|fall|up|down) (?:from|on)\b", re.I)
+FIGURE_NAMES = {"children_in_care": "children in care", "child_protection_plans": "children on child protection plans", "children_in_need": "children in need"}
+# The words a figure question uses besides its subject, authority and period; any other names
+# a part of the figure ("with an up-to-date health assessment") that the report's total is not.
+_FIGURE_QUESTION_WORDS = frozenset(stems(
+    "ofsted inspection inspections inspected inspectors ilacs report time council county city borough local authority "
+    "how many much number numbers total count counted rate rates per figure figures subject children young people have had "
+    "trust service services carried carry out end start beginning "
+    "latest last recent most first earliest previous according "
+    # Set against the figure before it, which the report states beside it (see _figure).
+    "compare compared comparison change changed year earlier"
+))
 _ROW_WORDS = [
     ("help_and_protection", re.compile(r"help and protection", re.I)),
     ("care_leavers", re.compile(r"care leavers?\b", re.I)),
@@ -93,6 +116,21 @@ def _topic_words(question: str) -> list[str]:
     question = authority_registry().without_names(_ASKS_IMPROVEMENTS.sub(" ", _PART_OF_YEAR.sub(" ", question)))
     words = stems(" ".join(w for w in TOKEN.findall(question.lower().replace("’", "'")) if w not in STOPWORDS))
     return [w for w in words if w not in _IMPROVEMENT_WORDS and w not in _MONTH_WORDS and not w.isdigit()]
+
+
+def _figure_asked(question: str) -> str | None:
+    """Which of the area's figures a question names, if exactly one."""
+    named = [name for name, words in _FIGURE_WORDS if words.search(question)]
+    return named[0] if len(named) == 1 else None
+
+
+def _figure_topic_words(question: str) -> list[str]:
+    """The question's words besides the figure, its report, authority and period."""
+    for _, words in _FIGURE_WORDS:
+        question = words.sub(" ", question)
+    question = authority_registry().without_names(_PART_OF_YEAR.sub(" ", question))
+    words = stems(" ".join(w for w in TOKEN.findall(question.lower().replace("’", "'")) if w not in STOPWORDS))
+    return [w for w in words if w not in _FIGURE_QUESTION_WORDS and w not in _MONTH_WORDS and not w.isdigit()]
 
 
 @component
@@ -133,7 +171,8 @@ class InspectionFactFinder:
         reports = list(self.index.iter_documents(
             SearchFilter(authorities=list(scope.authorities), doc_types=["ofsted_report"], since=since, until=until)
         ))
-        if not reports and scope.period is None:
+        # A figure can come from another paper (the council's own): no report is no answer here.
+        if not reports and (scope.period is None or kind == "figure"):
             return {"answer": None}
         if not reports:
             period = f" between {scope.since} and {scope.until}" if scope.since else ""
@@ -142,6 +181,8 @@ class InspectionFactFinder:
         row = next((name for name, words in _ROW_WORDS if words.search(question)), "overall_effectiveness")
         if kind == "improvements":
             return {"answer": self._improvements(question, self._pick(reports, scope, question), scope)}
+        if kind == "figure":
+            return {"answer": self._figure(question, _figure_asked(question), self._pick(reports, scope, question), scope)}
         if kind == "when_graded":
             grade = normalise_grade(_ASKS_WHEN_GRADED.search(question).group(1))
             chosen = sorted(reports, key=lambda r: r.get("date") or "")
@@ -192,7 +233,8 @@ class InspectionFactFinder:
     @staticmethod
     def kind(question: str) -> str | None:
         """Which recorded fact a question asks for, if any: inspector, when_graded, improvements
-        (the list of what needs to improve), dates, judgement, judgements_compared (the
+        (the list of what needs to improve), figure (the area's children in care, on plans or in
+        need), dates, judgement, judgements_compared (the
         judgements of two years named) or judgements_of_each (several authorities' judgements set
         side by side)."""
         if _OTHER_INSPECTION.search(question):
@@ -206,6 +248,8 @@ class InspectionFactFinder:
             if len(set(YEAR.findall(question))) < 2 and not _COMPARES.search(question) and not _topic_words(question):
                 return "improvements"
             return None
+        if _ASKS_COUNT.search(question) and _OFSTED.search(question) and _figure_asked(question) and not _figure_topic_words(question):
+            return "figure"
         if _ASKS_DATES.search(question) and not _ASKS_FUTURE.search(question):
             return "dates"
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
@@ -241,6 +285,21 @@ class InspectionFactFinder:
             dates.append(f"{authority} published {report.get('date')}")
         return {"citations": citations, "abstained": False, "confidence": 1.0,
                 "reason": f"the judgement on {ROW_NAMES[row]} of each authority, as stated on the first page of Ofsted's reports ({'; '.join(dates)})"}
+
+    def _figure(self, question: str, name: str, report: dict, scope: Scope) -> dict | None:
+        """The sentence of the report's description of the area that states the figure asked for
+        (with the earlier figure it is set against, if the report gives one); None (the passages
+        answer) when the report states none, as reports since 2018 do not, or when the question
+        sets it against another time and the report does not."""
+        span = ((report.get("ofsted") or {}).get("spans") or {}).get(name)
+        if span is None:
+            return None
+        text = self.index.get_document(report["document_id"])["text"]
+        if _OVER_TIME_FIGURE.search(question) and not _EARLIER_FIGURE.search(text[span[0] : span[1]]):
+            return None
+        return {"citations": [{"n": 1, **source_fields({**report, "page": None}, text[span[0] : span[1]], *span)}],
+                "abstained": False, "confidence": 1.0,
+                "reason": f"the number of {FIGURE_NAMES[name]}, as Ofsted's report on {scope.authorities[0]} published {report.get('date')} states it"}
 
     def _improvements(self, question: str, report: dict, scope: Scope) -> dict | None:
         """The report's list of what needs to improve, one citation per item; only the items on

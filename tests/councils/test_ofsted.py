@@ -1,6 +1,6 @@
 """Reading an Ofsted report once, in both inspection frameworks, with offsets: its first page and its list of what needs to improve."""
 
-from councils.ofsted import OFSTED_FACTS_VERSION, normalise_grade, read_first_page, read_improvements, read_report
+from councils.ofsted import OFSTED_FACTS_VERSION, normalise_grade, read_area_figures, read_first_page, read_improvements, read_report
 
 ILACS_PAGE = (
     "Inspection of Walsall local authority children’s services Inspection dates: 12 to 16 May 2025 Lead inspector: "
@@ -143,3 +143,19 @@ def test_the_safeguarding_boards_list_is_never_read_as_the_authoritys():
         "The Local Safeguarding Children Board\n\nAreas for improvement\n\n102. The board should publish its annual report."
     )
     assert read_improvements(text) == []
+
+
+def test_the_areas_figures_are_read_with_the_sentence_that_sets_them_against_an_earlier_one():
+    text = (
+        "Children looked after \uf06e At 31 August 2015, 1,577 children are being looked after by the local authority (a rate of "
+        "64.4 per 10,000 children). This is a reduction from 1,610 at 31 March 2015.\n\n\uf06e Of this number, 210 live outside the area.\n\n"
+        "Child protection in this area \uf06e At 1 July 2016, two children and young people were the subject of a child protection plan.\n\n"
+        "The local authority considers that children in need are a priority."
+    )
+    figures = read_area_figures(text)
+    assert figures["children_in_care"].value == "1,577"
+    assert text[figures["children_in_care"].start : figures["children_in_care"].end].endswith("This is a reduction from 1,610 at 31 March 2015.")
+    assert figures["child_protection_plans"].value == "two"
+    assert text[figures["child_protection_plans"].start : figures["child_protection_plans"].end].endswith("child protection plan.")
+    assert "children_in_need" not in figures  # named, but no figure stated
+    assert read_area_figures("Children in care are well supported by their social workers.") == {}

@@ -159,3 +159,34 @@ def test_several_authorities_judgements_are_each_quoted_from_their_own_report(cl
     # How judgements moved over time is not two first pages.
     body = client.post("/ask", json={"question": "Compare how Medway's and West Berkshire's Ofsted judgements changed since their previous inspections"}).json()
     assert "first page of Ofsted's reports" not in body["reason"]
+
+
+def test_the_areas_figures_are_quoted_from_the_report_of_the_inspection_named(client):
+    body = _cited(client, "How many children was West Berkshire looking after when Ofsted inspected in 2015?")
+    assert not body["abstained"] and "children in care" in body["reason"], body["reason"]
+    assert [c["date"] for c in body["citations"]] == ["2015-05-18"]
+    assert body["citations"][0]["quote"].startswith("At 28 February 2015, 176 children are being looked after")
+    # Set against the earlier figure, which the report states in the next sentence.
+    body = _cited(client, "How did the number of children on child protection plans in West Berkshire compare with the year before, at the 2015 Ofsted inspection?")
+    assert "This is an increase from 107 at 31 March 2014." in body["citations"][0]["quote"]
+    # Reports since 2018 state no such figures: the passages answer, not another year's report.
+    body = client.post("/ask", json={"question": "How many children were in care in West Berkshire when Ofsted inspected in 2022?"}).json()
+    assert "as Ofsted's report" not in body["reason"] and all(c["date"] != "2015-05-18" for c in body["citations"])
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many children were in Salford's care when Ofsted inspected in 2015?", "figure"),
+        ("Number of children on child protection plans in Hull at the 2014 Ofsted inspection", "figure"),
+        ("How many children in need did Ofsted count in Wigan in 2016?", "figure"),
+        ("How many care leavers was Salford supporting when Ofsted inspected in 2015?", None),  # care leavers are not counted there
+        ("How many children in care had an up-to-date health assessment when Ofsted inspected Salford?", None),  # a part of the figure
+        ("By what percentage did the number of Hull children on child protection plans rise before the 2014 inspection?", None),
+        ("How many children were looked after by Salford at 31 March 2015?", None),  # not said to be Ofsted's figure
+    ],
+)
+def test_which_questions_ask_for_an_areas_figure(question, kind):
+    from service.components.inspection_fact_finder import InspectionFactFinder
+
+    assert InspectionFactFinder.kind(question) == kind
