@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from councils.dates import parse_date
 
 # Bumped whenever what is read changes, so stored records are read again (ingest refreshes them).
-OFSTED_FACTS_VERSION = 4
+OFSTED_FACTS_VERSION = 5
 
 GRADE = r"(Outstanding|Good|Requires? improvement(?: to be good)?|Inadequate)"
 # "15 July 2019 to 26 July 2019", "17 to 28 July 2023", "14 September to 8 October 2015"
@@ -78,8 +78,10 @@ class ReportFacts:
     published: Fact | None = None
     # The report's list of what needs to improve, one fact per item (its value the item's text).
     improvements: list[Fact] = field(default_factory=list)
-    # The area's figures at the inspection (AREA_FIGURES), each the sentence that states it.
+    # The area's figures at the inspection (AREA_FIGURES), each the sentence that states it, and
+    # those stated beside an earlier figure.
     figures: dict[str, Fact] = field(default_factory=dict)
+    compared: set[str] = field(default_factory=set)
 
     def as_meta(self) -> dict:
         """The stored form: plain values (for filters and the authority page) and each fact's span."""
@@ -96,7 +98,7 @@ class ReportFacts:
             "lead_inspector": self.lead_inspector.value if self.lead_inspector else None,
             "published": self.published.value if self.published else None,
             "grades": {row: f.value for row, f in self.grades.items()},
-            "figures": {name: f.value for name, f in self.figures.items()},
+            "figures": {name: {"count": f.value, "earlier": name in self.compared} for name, f in self.figures.items()},
             "spans": spans,
             "improvements": [[f.start, f.end] for f in self.improvements],
             "version": OFSTED_FACTS_VERSION,
@@ -136,40 +138,56 @@ def read_report(text: str, first_page_end: int) -> ReportFacts:
     list of what needs to improve and the area's figures, wherever they are printed."""
     page = read_first_page(text[:first_page_end])
     page.improvements = read_improvements(text)
-    page.figures = read_area_figures(text)
+    page.figures, page.compared = read_area_figures(text)
     return page
 
 
 # The 2013-18 reports describe the area in set sentences: "At 31 March 2016, 299 children were
 # being looked after by the local authority (a rate of 77 per 10,000 children)." Each is quoted
 # whole, up to its full stop.
-_AT_DATE = r"(?:At|On|As at)\s+(?:the time of (?:the|this) inspection|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}),?\s+"
-_COUNT = r"(?P<count>\d[\d,]*|[a-z]+(?:[ -][a-z]+)?)\s+"
-_REST = r"(?:[^.]|\.(?=\d))*\."  # to the full stop, past decimal points ("a rate of 64.4 per 10,000")
-AREA_FIGURES: dict[str, re.Pattern] = {
-    "children_in_care": re.compile(_AT_DATE + _COUNT + r"(?:children|young people|children and young people)\s+(?:are|were)\s+(?:being\s+)?looked after\b" + _REST),
-    "child_protection_plans": re.compile(_AT_DATE + _COUNT + r"children(?: and young people)?\s+(?:are|were)\s+(?:the\s+)?subject of (?:a )?child protection plans?\b" + _REST),
-    "children_in_need": re.compile(_AT_DATE + _COUNT + r"children\s+had been identified through assessment as\b[^.]*\bin need\b" + _REST),
+_AT_DATE = (
+    r"(?:(?:Provisionally,? )?(?:At|On|As at)\s+(?:the end of\s+)?)?"
+    r"(?:the time of (?:the |this )?inspection(?:,? (?:at|on) \d{1,2} [A-Z][a-z]+ \d{4})?|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+(?:\s+\d{2,4})?|[A-Z][a-z]+\s+\d{4})"
+    r"(?:\s+\([^)\n]{0,40}\))?,?\s+"
+)
+_COUNT = r"(?P<count>\d[\d,]*|[a-z]+(?:[ -][a-z]+)?)\s+(?:\([^)\n]{0,40}\)\s+)?"
+# To the full stop, past decimal points ("a rate of 64.4 per 10,000"), within the paragraph and
+# the clause (a colon or semicolon starts a list; the PDF may run footnotes on after a break).
+_REST = r"(?:[^.:;\n]|\.(?=\d)|\n(?!\s*\n))*\."
+_WHO = r"(?:children|young people|children and young people)"
+_CHILDREN = _WHO + r"\s+"
+AREA_FIGURES: dict[str, list[re.Pattern]] = {
+    "children_in_care": [
+        re.compile(_AT_DATE + _COUNT + _CHILDREN + r"(?:are|were)\s+(?:being\s+)?looked after\b" + _REST),
+        re.compile(_AT_DATE + r"the local authority (?:is|was) looking after " + _COUNT + _WHO + r"\b" + _REST),
+    ],
+    "child_protection_plans": [
+        re.compile(_AT_DATE + _COUNT + _CHILDREN + r"(?:are|were)\s+(?:the\s+)?subject of (?:a )?child(?:ren)? protection plans?\b" + _REST),
+    ],
+    "children_in_need": [
+        re.compile(_AT_DATE + _COUNT + _CHILDREN + r"(?:had been|have been|were|are)\s+identified\b[^.:;\n]{0,80}?\bin need\b" + _REST),
+    ],
 }
-
-
 # The sentence after a figure that sets it against an earlier one: "This is a reduction from 581
 # (34 per 10,000 children) at 31 March 2017."
-_EARLIER = re.compile(r"\s+This is (?:a|an) (?:\w+ )?(?:increase|reduction|decrease|rise|fall) (?:from|on)\b" + _REST)
+_EARLIER = re.compile(r"[ \t]+This is (?:a|an) (?:\w+ )?(?:increase|reduction|decrease|rise|fall) (?:from|on)\b" + _REST)
 
 
-def read_area_figures(text: str) -> dict[str, Fact]:
+def read_area_figures(text: str) -> tuple[dict[str, Fact], set[str]]:
     """The number of children in care, on child protection plans and in need, as the report's
     description of the area states them (the first statement of each), with the offsets of the
-    sentence and of the one after it when that sets the figure against an earlier one."""
-    figures = {}
-    for name, pattern in AREA_FIGURES.items():
-        match = pattern.search(text)
-        if match:
+    sentence and of the one after it when that sets the figure against an earlier one; and the
+    names of the figures that have that earlier one."""
+    figures, compared = {}, set()
+    for name, patterns in AREA_FIGURES.items():
+        matches = [m for m in (p.search(text) for p in patterns) if m]
+        if matches:
+            match = min(matches, key=lambda m: m.start())
             earlier = _EARLIER.match(text, match.end())
-            end = earlier.end() if earlier else match.end()
-            figures[name] = Fact(match.group("count"), match.start(), end)
-    return figures
+            if earlier:
+                compared.add(name)
+            figures[name] = Fact(match.group("count"), match.start(), earlier.end() if earlier else match.end())
+    return figures, compared
 
 
 # The heading of the list of what the authority must improve, starting a line or following a

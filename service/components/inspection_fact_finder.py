@@ -82,20 +82,27 @@ _EARLIEST = re.compile(r"\b(?:first|earliest|previous)\b", re.I)
 _ASKS_COUNT = re.compile(r"\bhow many\b|\bnumbers?\b|\bhow much\b", re.I)
 _FIGURE_WORDS = [
     ("children_in_care", re.compile(
-        r"\b(?:being )?look(?:ed|ing) after\b|\b(?:in|into)\s+(?:[\w'’-]+\s+){0,4}?care\b(?!\s+(?:leavers?|plans?|proceedings|homes?)\b)"
-        r"|\bthe care of\b|\bchildren in care\b", re.I)),
+        # "in care", "in Salford's care", "in the council's care", "in the care of"; not "in foster care".
+        r"\b(?:being )?look(?:ed|ing)[- ]after\b|\b(?:in|into)\s+(?:(?:the|its|their)\s+)?(?:[\w-]+(?:\s+[\w-]+){0,3}['’]s\s+)?care\b(?!\s+(?:leavers?|plans?|proceedings|homes?)\b)"
+        r"|\bthe care of\b", re.I)),
     ("child_protection_plans", re.compile(r"\bchild protection plans?\b", re.I)),
     ("children_in_need", re.compile(r"\bchildren in need\b", re.I)),
 ]
-_OVER_TIME_FIGURE = re.compile(r"\b(?:compar\w*|chang\w*|earlier)\b", re.I)
-_EARLIER_FIGURE = re.compile(r"\b(?:increase|reduction|decrease|rise|fall|up|down) (?:from|on)\b", re.I)
-FIGURE_NAMES = {"children_in_care": "children in care", "child_protection_plans": "children on child protection plans", "children_in_need": "children in need"}
+# A figure set against another time ("compared with a year earlier", "before the inspection"):
+# answered only beside the earlier figure the report states with it.
+_OVER_TIME_FIGURE = re.compile(
+    r"\b(?:compar\w*|chang\w*|earlier|before|more|fewer|than|ris\w*|rose|increas\w*|fall\w*|fell|differ\w*|grow\w*|grew|year)\b", re.I
+)
+# A figure after the inspection is not one the report can state.
+_LATER = re.compile(r"\b(?:since|following)\b|(?<!looked )(?<!looking )(?<!looked-)\bafter\b", re.I)
+_ASKS_RATE = re.compile(r"\brates?\b|\bper\b", re.I)
+_FIGURE_NAMES = {"children_in_care": "children in care", "child_protection_plans": "children on child protection plans", "children_in_need": "children in need"}
 # The words a figure question uses besides its subject, authority and period; any other names
 # a part of the figure ("with an up-to-date health assessment") that the report's total is not.
 _FIGURE_QUESTION_WORDS = frozenset(stems(
     "ofsted inspection inspections inspected inspectors ilacs report time council county city borough local authority "
     "how many much number numbers total count counted rate rates per figure figures subject children young people have had "
-    "trust service services carried carry out end start beginning "
+    "kids trust service services carried carry out visit visited end start beginning "
     "latest last recent most first earliest previous according "
     # Set against the figure before it, which the report states beside it (see _figure).
     "compare compared comparison change changed year earlier"
@@ -289,17 +296,22 @@ class InspectionFactFinder:
     def _figure(self, question: str, name: str, report: dict, scope: Scope) -> dict | None:
         """The sentence of the report's description of the area that states the figure asked for
         (with the earlier figure it is set against, if the report gives one); None (the passages
-        answer) when the report states none, as reports since 2018 do not, or when the question
-        sets it against another time and the report does not."""
-        span = ((report.get("ofsted") or {}).get("spans") or {}).get(name)
+        answer) when the report states none, as reports since 2018 do not, when the question sets
+        it against another time and the report does not, or asks a rate the sentence lacks."""
+        facts = report.get("ofsted") or {}
+        span = (facts.get("spans") or {}).get(name)
         if span is None:
             return None
         text = self.index.get_document(report["document_id"])["text"]
-        if _OVER_TIME_FIGURE.search(question) and not _EARLIER_FIGURE.search(text[span[0] : span[1]]):
+        if _LATER.search(question):
+            return None
+        if _OVER_TIME_FIGURE.search(question) and not ((facts.get("figures") or {}).get(name) or {}).get("earlier"):
+            return None
+        if _ASKS_RATE.search(question) and "per 10,000" not in text[span[0] : span[1]]:
             return None
         return {"citations": [{"n": 1, **source_fields({**report, "page": None}, text[span[0] : span[1]], *span)}],
                 "abstained": False, "confidence": 1.0,
-                "reason": f"the number of {FIGURE_NAMES[name]}, as Ofsted's report on {scope.authorities[0]} published {report.get('date')} states it"}
+                "reason": f"the number of {_FIGURE_NAMES[name]}, as Ofsted's report on {scope.authorities[0]} published {report.get('date')} states it"}
 
     def _improvements(self, question: str, report: dict, scope: Scope) -> dict | None:
         """The report's list of what needs to improve, one citation per item; only the items on

@@ -152,10 +152,20 @@ def test_the_areas_figures_are_read_with_the_sentence_that_sets_them_against_an_
         "Child protection in this area \uf06e At 1 July 2016, two children and young people were the subject of a child protection plan.\n\n"
         "The local authority considers that children in need are a priority."
     )
-    figures = read_area_figures(text)
-    assert figures["children_in_care"].value == "1,577"
+    figures, compared = read_area_figures(text)
+    assert figures["children_in_care"].value == "1,577" and compared == {"children_in_care"}
     assert text[figures["children_in_care"].start : figures["children_in_care"].end].endswith("This is a reduction from 1,610 at 31 March 2015.")
     assert figures["child_protection_plans"].value == "two"
     assert text[figures["child_protection_plans"].start : figures["child_protection_plans"].end].endswith("child protection plan.")
     assert "children_in_need" not in figures  # named, but no figure stated
-    assert read_area_figures("Children in care are well supported by their social workers.") == {}
+    assert read_area_figures("Children in care are well supported by their social workers.") == ({}, set())
+    # Other set wordings; a footnote the PDF ran on after a break is not part of the sentence.
+    other = (
+        "At the time of inspection, the local authority was looking after 412 children.\n\n"
+        "At March 2017, 95 children and young people were the subject of a child protection plan. This is an increase from 90 at 31 March 2\n\n"
+        "GLA 2013 3 Spring Census 2014\n\n2016."
+    )
+    figures, compared = read_area_figures(other)
+    assert other[figures["children_in_care"].start : figures["children_in_care"].end] == "At the time of inspection, the local authority was looking after 412 children."
+    assert other[figures["child_protection_plans"].start : figures["child_protection_plans"].end].endswith("child protection plan.")
+    assert compared == set()

@@ -169,6 +169,14 @@ def test_the_areas_figures_are_quoted_from_the_report_of_the_inspection_named(cl
     # Set against the earlier figure, which the report states in the next sentence.
     body = _cited(client, "How did the number of children on child protection plans in West Berkshire compare with the year before, at the 2015 Ofsted inspection?")
     assert "This is an increase from 107 at 31 March 2014." in body["citations"][0]["quote"]
+    # A rate the sentence does not state, or another time the report does not set it against, is
+    # left to the passages.
+    for question in (
+        "What was West Berkshire's rate of child protection plans per 10,000 children at the 2015 Ofsted inspection?",
+        "How many children on child protection plans did West Berkshire have after the 2015 Ofsted inspection?",
+    ):
+        body = client.post("/ask", json={"question": question}).json()
+        assert "as Ofsted's report" not in body["reason"], question
     # Reports since 2018 state no such figures: the passages answer, not another year's report.
     body = client.post("/ask", json={"question": "How many children were in care in West Berkshire when Ofsted inspected in 2022?"}).json()
     assert "as Ofsted's report" not in body["reason"] and all(c["date"] != "2015-05-18" for c in body["citations"])
@@ -184,6 +192,8 @@ def test_the_areas_figures_are_quoted_from_the_report_of_the_inspection_named(cl
         ("How many children in care had an up-to-date health assessment when Ofsted inspected Salford?", None),  # a part of the figure
         ("By what percentage did the number of Hull children on child protection plans rise before the 2014 inspection?", None),
         ("How many children were looked after by Salford at 31 March 2015?", None),  # not said to be Ofsted's figure
+        ("How many children were in foster care when Ofsted inspected Bury in 2016?", None),  # a part of the figure
+        ("How many looked-after children did Ofsted find in Bury when it visited in 2016?", "figure"),
     ],
 )
 def test_which_questions_ask_for_an_areas_figure(question, kind):
