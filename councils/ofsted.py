@@ -1,7 +1,8 @@
 """An Ofsted children's services report, read once: from its first page the judgement grades
 (ILACS, 2018 on, and the older single inspection framework), the inspection dates, the lead
 inspector and the publication date, each with the offsets of the line that states it; from its
-body the list of what needs to improve. An answer can quote each exactly. Ingest records these
+body the list of what needs to improve and (2013-18 reports) the area's figures. An answer can
+quote each exactly. Ingest records these
 facts; the service reads them."""
 
 import re
@@ -226,7 +227,7 @@ _SECTIONS = (
 _NEXT_SECTION = re.compile(r"\s*" + _SECTIONS)
 # Newer reports print a footnote's number on its own line after the heading.
 _FOOTNOTE = re.compile(r"\s*\d{1,2}[ \t]*\n")
-# Where an item may end: at the next item, at a blank line (see _ends_at), or where the PDF ran
+# Where an item may end: at the next item, at a blank line (see _item_end), or where the PDF ran
 # a heading (the next section's, or the list's second part) into the item's paragraph.
 _BREAK = rf"(?P<blank>\n\s*\n)|\n\s*{_NUMBER}|\s+(?={_SECTIONS}\b)|(?<=[.)])\s+(?=Areas for improvement\b)"
 # A bullet ends a bulleted item; a numbered action runs on through its own bullets.
@@ -247,7 +248,7 @@ def read_improvements(text: str) -> list[Fact]:
     the safeguarding board's part of the report. Empty when no heading is followed by a list."""
     board = _BOARD_PART.search(text)
     end_of_authority = board.start() if board else len(text)
-    headings = [m for m in _IMPROVE_HEADING.finditer(text, 0, end_of_authority)]
+    headings = list(_IMPROVE_HEADING.finditer(text, 0, end_of_authority))
     for heading in sorted(headings, key=lambda m: (m.group("main") is None, m.start())):
         items = _items_after(text, heading.end())
         if items:

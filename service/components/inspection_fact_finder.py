@@ -115,14 +115,22 @@ _ROW_WORDS = [
 ]
 
 
-def _topic_words(question: str) -> list[str]:
-    """The question's words that are not about the improvement list, its report, authority or
-    period: what narrows the list to a topic. A judgement area ("for care leavers") is read apart."""
-    for _, words in _ROW_WORDS:
+def _other_words(question: str, subjects: list[re.Pattern], said: re.Pattern | None, allowed: frozenset[str]) -> list[str]:
+    """The question's words besides its subjects, what it says of them (`said`), its authority,
+    its period and the `allowed` words: what narrows it to a topic the recorded fact does not
+    cover."""
+    for words in subjects:
         question = words.sub(" ", question)
-    question = authority_registry().without_names(_ASKS_IMPROVEMENTS.sub(" ", _PART_OF_YEAR.sub(" ", question)))
+    question = _PART_OF_YEAR.sub(" ", question)
+    question = authority_registry().without_names(said.sub(" ", question) if said else question)
     words = stems(" ".join(w for w in TOKEN.findall(question.lower().replace("’", "'")) if w not in STOPWORDS))
-    return [w for w in words if w not in _IMPROVEMENT_WORDS and w not in _MONTH_WORDS and not w.isdigit()]
+    return [w for w in words if w not in allowed and w not in _MONTH_WORDS and not w.isdigit()]
+
+
+def _topic_words(question: str) -> list[str]:
+    """The words of an improvement question that narrow the list to a topic. A judgement area
+    ("for care leavers") is read apart."""
+    return _other_words(question, [words for _, words in _ROW_WORDS], _ASKS_IMPROVEMENTS, _IMPROVEMENT_WORDS)
 
 
 def _figure_asked(question: str) -> str | None:
@@ -132,12 +140,14 @@ def _figure_asked(question: str) -> str | None:
 
 
 def _figure_topic_words(question: str) -> list[str]:
-    """The question's words besides the figure, its report, authority and period."""
-    for _, words in _FIGURE_WORDS:
-        question = words.sub(" ", question)
-    question = authority_registry().without_names(_PART_OF_YEAR.sub(" ", question))
-    words = stems(" ".join(w for w in TOKEN.findall(question.lower().replace("’", "'")) if w not in STOPWORDS))
-    return [w for w in words if w not in _FIGURE_QUESTION_WORDS and w not in _MONTH_WORDS and not w.isdigit()]
+    """The words of a figure question besides the figure, its report, authority and period."""
+    return _other_words(question, [words for _, words in _FIGURE_WORDS], None, _FIGURE_QUESTION_WORDS)
+
+
+def _no_report(authority: str, scope: Scope) -> dict:
+    """The answer when the authority has no Ofsted report in the period asked about."""
+    period = f" between {scope.since} and {scope.until}" if scope.since else ""
+    return {"citations": [], "abstained": True, "confidence": 0.0, "reason": f"no Ofsted report on {authority}{period} is in the index"}
 
 
 @component
@@ -171,8 +181,9 @@ class InspectionFactFinder:
             kind = "judgements_of_each"
         if kind is None or not scope.authorities or several != (kind == "judgements_of_each"):
             return {"answer": None}
+        row = next((name for name, words in _ROW_WORDS if words.search(question)), "overall_effectiveness")
         if kind == "judgements_of_each":
-            return {"answer": self._judgements_of_each(question, scope)}
+            return {"answer": self._judgements_of_each(question, scope, row)}
         # Two years compared are two reports, whatever single period the scope read.
         since, until = (None, None) if kind == "judgements_compared" else (scope.since, scope.until)
         reports = list(self.index.iter_documents(
@@ -182,10 +193,7 @@ class InspectionFactFinder:
         if not reports and (scope.period is None or kind == "figure"):
             return {"answer": None}
         if not reports:
-            period = f" between {scope.since} and {scope.until}" if scope.since else ""
-            return {"answer": {"citations": [], "abstained": True, "confidence": 0.0,
-                               "reason": f"no Ofsted report on {scope.authorities[0]}{period} is in the index"}}
-        row = next((name for name, words in _ROW_WORDS if words.search(question)), "overall_effectiveness")
+            return {"answer": _no_report(scope.authorities[0], scope)}
         if kind == "improvements":
             return {"answer": self._improvements(question, self._pick(reports, scope, question), scope)}
         if kind == "figure":
@@ -271,18 +279,16 @@ class InspectionFactFinder:
             return "judgements_of_each" if compares else "judgement"
         return None
 
-    def _judgements_of_each(self, question: str, scope: Scope) -> dict | None:
+    def _judgements_of_each(self, question: str, scope: Scope, row: str) -> dict | None:
         """Each named authority's judgement from its report for the period, side by side; when one
         has no report then, the comparison is not made from the others alone."""
-        row = next((name for name, words in _ROW_WORDS if words.search(question)), "overall_effectiveness")
         citations, dates = [], []
         for authority in scope.authorities:
             reports = list(self.index.iter_documents(
                 SearchFilter(authorities=[authority], doc_types=["ofsted_report"], since=scope.since, until=scope.until)
             ))
             if not reports:
-                period = f" between {scope.since} and {scope.until}" if scope.since else ""
-                return {"citations": [], "abstained": True, "confidence": 0.0, "reason": f"no Ofsted report on {authority}{period} is in the index"}
+                return _no_report(authority, scope)
             report = self._pick(reports, scope, question)
             span = ((report.get("ofsted") or {}).get("spans") or {}).get(row)
             if span is None:
@@ -300,13 +306,11 @@ class InspectionFactFinder:
         it against another time and the report does not, or asks a rate the sentence lacks."""
         facts = report.get("ofsted") or {}
         span = (facts.get("spans") or {}).get(name)
-        if span is None:
-            return None
-        text = self.index.get_document(report["document_id"])["text"]
-        if _LATER.search(question):
+        if span is None or _LATER.search(question):
             return None
         if _OVER_TIME_FIGURE.search(question) and not ((facts.get("figures") or {}).get(name) or {}).get("earlier"):
             return None
+        text = self.index.get_document(report["document_id"])["text"]
         if _ASKS_RATE.search(question) and "per 10,000" not in text[span[0] : span[1]]:
             return None
         return {"citations": [{"n": 1, **source_fields({**report, "page": None}, text[span[0] : span[1]], *span)}],
