@@ -1,7 +1,6 @@
 """What an index is: settings, schema, the backends (embedded qdrant-edge or a Qdrant server),
 queries and errors. The only package that imports Qdrant modules."""
 
-from indexes.authorities import AuthorityRegistry, authority_registry
 from indexes.errors import (
     DocumentNotFoundError,
     IndexBackendError,
@@ -17,7 +16,6 @@ from indexes.store import ScrutinyIndex, open_index
 __all__ = [
     "DOC_TYPES",
     "SCHEMA_VERSION",
-    "AuthorityRegistry",
     "ChunkHit",
     "ChunkRecord",
     "CommitmentRecord",
@@ -31,7 +29,6 @@ __all__ = [
     "ScrutinyIndex",
     "SearchFilter",
     "SparseVector",
-    "authority_registry",
     "open_index",
     "text_sha256",
 ]

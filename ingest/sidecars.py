@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from councils.access import check_level
 from councils.dates import DAY_MONTH_YEAR, ISO, MONTH_DAY_YEAR, NUMERIC, parse_date
-from indexes import DOC_TYPES, authority_registry
+from councils.authorities import authority_registry
+from indexes import DOC_TYPES
 
 MAX_TITLE_CHARS = 1000  # the longest ModernGov item title seen is ~250 characters
 MAX_NAME_CHARS = 300  # committee and authority names

@@ -8,7 +8,8 @@ from typing import Literal
 
 from haystack import Document, logging
 
-from indexes import SCHEMA_VERSION, ScrutinyIndex, SearchFilter, authority_registry
+from councils.authorities import authority_registry
+from indexes import SCHEMA_VERSION, ScrutinyIndex, SearchFilter
 from service.answering.model import stored_relevance_floor
 from service.answering.presentation import answer_text, lead_in
 from councils.access import ACCESS_LEVELS

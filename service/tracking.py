@@ -9,7 +9,8 @@ import numpy as np
 import Stemmer
 
 from councils.commitments import UNDERTAKING_WORDS
-from indexes import SearchFilter, authority_registry
+from councils.authorities import authority_registry
+from indexes import SearchFilter
 from service.engine import QueryEngine
 from service.errors import InvalidRequestError, NotFoundError
 from service.schemas import (

@@ -4,7 +4,8 @@ from urllib.parse import urlparse
 
 from haystack import Document, component
 
-from indexes import DOC_TYPES, authority_registry
+from councils.authorities import authority_registry
+from indexes import DOC_TYPES
 from councils.access import check_level, looks_exempt
 from councils.dates import all_dates, meeting_date, parse_date
 from councils.ofsted import read_report

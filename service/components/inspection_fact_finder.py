@@ -2,7 +2,8 @@ import re
 
 from haystack import component
 
-from indexes import ScrutinyIndex, SearchFilter, authority_registry
+from councils.authorities import authority_registry
+from indexes import ScrutinyIndex, SearchFilter
 from service.components.question_scope import Scope
 from councils.dates import MONTHS, SEASONS, YEAR
 from councils.ofsted import ROW_NAMES, normalise_grade

@@ -17,7 +17,7 @@ from service.answering.features import (
     term_weights,
 )
 from councils.shapes import FIGURE, MONEY, counts_something, names_a_person
-from indexes import authority_registry
+from councils.authorities import authority_registry
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.question import QuestionAnalysis, analyse

@@ -6,7 +6,8 @@ from datetime import date
 from haystack import component
 
 from councils.dates import DAY_MONTH_YEAR, MONTH_NAMES, MONTHS, YEAR
-from indexes import SearchFilter, authority_registry
+from councils.authorities import authority_registry
+from indexes import SearchFilter
 
 _MONTH = MONTH_NAMES
 _PUBLISHED_MONTH = re.compile(rf"\bpublished in ({_MONTH}) (\d{{4}})\b", re.I)

@@ -1,6 +1,6 @@
 import pytest
 
-from indexes import authority_registry
+from councils.authorities import authority_registry
 
 
 @pytest.mark.parametrize(
