@@ -32,11 +32,45 @@ SPAN_START = re.compile(rf"\bsince\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{MON
 PARAGRAPH_NUMBER = re.compile(r"^\W*\d{1,3}(?:\.\d{1,2})*\.?\s*(?=[A-Z])")
 
 
-def counts_something(text: str) -> bool:
+# A length of time ("over the last six months", "within 20 working days").
+DURATION = re.compile(
+    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|several|few)"
+    r"(?:\s+(?:working|calendar|school))?\s+(?:days?|weeks?|months?|years?)\b",
+    re.I,
+)
+
+
+def counts_something(text: str, besides: tuple[str, ...] = (), time: bool = True) -> bool:
     """`text` holds a figure that is not merely a date or a paragraph's number: a count, an
-    amount, a share, or a span of time from a date."""
+    amount, a share, or a span of time from a date. Figures in `besides` (those the question
+    itself states, "children under 16") are not counted, nor lengths of time unless `time`."""
     text = PARAGRAPH_NUMBER.sub(" ", text)
-    return bool(SPAN_START.search(text) or FIGURE.search(CALENDAR_DATE.sub(" ", text)))
+    if SPAN_START.search(text):
+        return True
+    text = CALENDAR_DATE.sub(" ", text)
+    if not time:
+        text = DURATION.sub(" ", text)
+    for figure in set(besides):
+        text = re.sub(rf"(?<![\d.,£]){re.escape(figure)}(?![\d%]|[.,]\d)", " ", text, count=besides.count(figure))
+    return bool(FIGURE.search(text))
+
+
+# Any saying of when: a date, a length of time, or a time set against another ("after two
+# years", "following the inspection", "next spring").
+WHEN = re.compile(
+    DATE.pattern + "|" + DURATION.pattern
+    + r"|\b(?:after|before|until|since|following|within|ago|recently|previously|earlier|later|next|last|now|currently|today"
+    r"|annual(?:ly)?|quarterly|monthly|weekly|daily)\b",
+    re.I,
+)
+
+
+# A share of a whole: a percentage, a fraction, "one in four", "the majority".
+SHARE = re.compile(
+    r"%|\bper\s?cent\b|\bpercent\b|\b(?:half|halves|quarters?|thirds?|fifths?|tenths?|majority|minority|proportion|most|all|none|few)\b"
+    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|out of)\s+(?:every\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty)\b",
+    re.I,
+)
 
 
 # An amount of money: pounds, or a figure in millions, billions or thousands ("£2.1m", "4.5

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import Stemmer
 
+from councils.authorities import authority_registry
 from councils.commitments import COMMITMENT_QUESTION
 from councils.dates import MONTH_NAMES, YEAR
 from service.glossary import GLOSSARY, WORD_FAMILIES
@@ -56,6 +57,18 @@ class QuestionAnalysis:
     # It asks for a figure: a count, a share, a sum of money or a measure ("What was the average
     # caseload?"), whatever kind its opening words make it.
     asks_figure: bool = False
+    # The figures the question itself states ("children under 16"), which do not answer it, and
+    # whether it counts time ("how many weeks"), so a length of time may.
+    figures: tuple[str, ...] = ()
+    counts_time: bool = False
+    # It asks when something happened, not a question put after a "When ...," clause ("When the
+    # committee met, what did the director agree?"), which a time does not answer.
+    asks_time: bool = False
+    # It asks for a share ("What percentage of posts were vacant?"): a count alone does not answer.
+    asks_share: bool = False
+    # It asks which council or authority ("Which council was Barnet's improvement partner?"): the
+    # authorities it names itself, which do not answer it; None when it asks for none.
+    asks_authority: tuple[str, ...] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -137,9 +150,38 @@ _ASKS_COUNT = re.compile(
 )
 
 
-def analyse(question: str, additions: list[str] | None = None) -> QuestionAnalysis:
+# Asks how long something took or lasted, which a length of time answers ("How many weeks did
+# proceedings take?"), not a count over a period ("How many children in the last six months?").
+_ASKS_TIME = re.compile(
+    r"\bhow (?:long|quickly|soon|often)\b|\bhow many (?:\w+ )?(?:days?|weeks?|months?|years?)\b"
+    r"|\b(?:average|mean|median|typical) (?:\w+ )?(?:duration|length|time|timescale|wait)\b",
+    re.I,
+)
+_WHEN_CLAUSE = re.compile(r"^\W*when\b[^?]*?,\s*(?:what|who|whom|which|why|how|where|did|does|do|was|were|is|are|has|had)\b", re.I)
+_ASKS_SHARE = re.compile(
+    r"^\W*(?:what|by what) (?:percentage|proportion|share|fraction)\b"
+    r"|^\W*what (?:is|was|were|are) (?:the |its |their |[\w-]+['’]s )?(?:[\w-]+ ){0,3}?(?:percentage|proportion|share)\b",
+    re.I,
+)
+# "Which council ...", "Which neighbouring local authority ...", not "which council meeting" or
+# "which council tax rise", whose answers are not authorities.
+_ASKS_AUTHORITY = re.compile(
+    r"^\W*which (?:[\w-]+ ){0,2}?(?:(?:local )?authorit(?:y|ies)|councils?|boroughs?)\b"
+    r"(?!\s+(?:tax|meetings?|committees?|departments?|directorates?|services?|officers?|members?|polic\w+|plans?|papers?|reports?"
+    r"|budgets?|schemes?|teams?|leaders?|decisions?|motions?|funds?|funding|staff|buildings?|sites?|land)\b)",
+    re.I,
+)
+
+
+def analyse(question: str, additions: list[str] | None = None, asked: str | None = None) -> QuestionAnalysis:
+    """What `question` (the topic) asks for; `asked`, the whole question as put, says which
+    authorities it names."""
     asks = asks_for(question)
+    whole = asked or question
     return QuestionAnalysis(
         asks=asks, terms=key_terms(question, additions or []), entities=entities(question),
         asks_name=bool(_ASKS_NAME.search(question)), asks_figure=asks == "money" or bool(_ASKS_COUNT.search(question)),
+        figures=tuple(_FIGURE.findall(whole)), counts_time=bool(_ASKS_TIME.search(whole)),
+        asks_time=asks == "when" and not _WHEN_CLAUSE.search(question), asks_share=bool(_ASKS_SHARE.search(question)),
+        asks_authority=tuple(authority_registry().named_in(whole)) if _ASKS_AUTHORITY.search(question) else None,
     )

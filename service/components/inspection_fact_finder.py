@@ -40,6 +40,16 @@ _ASKS_DATES = re.compile(
     r"|(?:on )?what (?:were the |was the )?(?:inspection )?dates?\b|.{0,60}\binspection dates?\b)",
     re.I,
 )
+# The words a question about the inspection's own dates uses besides its authority and period;
+# any other ("When did Wigan open its care leavers hub, according to the 2025 inspection?") dates
+# another event, which the report's body may state and its first page does not.
+_DATE_QUESTION_WORDS = frozenset(stems(
+    "ofsted ofsted's ilacs inspection inspections inspected inspect inspector inspectors report reports published publication "
+    "visit visited visiting site take took place happen happened carried carry out conducted start started begin began "
+    "end ended held run ran date dates day days week weeks period time "
+    "children child young people childrens services service social care council county city borough local authority "
+    "latest last recent most previous first earliest standard full"
+))
 _ASKS_WHEN_GRADED = re.compile(r"^\s*when\b.{0,80}?\b(?:judged|graded|rated)\b.{0,40}?\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
 # Several authorities' judgements set side by side ("Kirklees vs Cambridgeshire 2024 overall
 # effectiveness") are each one first page; how a judgement moved over time is not.
@@ -143,6 +153,12 @@ def _figure_asked(question: str) -> str | None:
 def _figure_topic_words(question: str) -> list[str]:
     """The words of a figure question besides the figure, its report, authority and period."""
     return _other_words(question, [words for _, words in _FIGURE_WORDS], None, _FIGURE_QUESTION_WORDS)
+
+
+def _date_topic_words(question: str) -> list[str]:
+    """The words of a question about the inspection's dates besides the inspection, its
+    authority and period: what makes it ask about another event."""
+    return _other_words(question, [], None, _DATE_QUESTION_WORDS)
 
 
 def _no_report(authority: str, scope: Scope) -> dict:
@@ -266,7 +282,7 @@ class InspectionFactFinder:
             return None
         if _ASKS_COUNT.search(question) and _OFSTED.search(question) and _figure_asked(question) and not _figure_topic_words(question):
             return "figure"
-        if _ASKS_DATES.search(question) and not _ASKS_FUTURE.search(question):
+        if _ASKS_DATES.search(question) and not _ASKS_FUTURE.search(question) and not _date_topic_words(question):
             return "dates"
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
         asks = asks_for(question)

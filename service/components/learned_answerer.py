@@ -16,7 +16,7 @@ from service.answering.features import (
     split_candidates,
     term_weights,
 )
-from councils.shapes import FIGURE, MONEY, counts_something, names_a_person
+from councils.shapes import FIGURE, MONEY, SHARE, WHEN, counts_something, names_a_person
 from councils.authorities import authority_registry
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
@@ -115,7 +115,7 @@ class LearnedAnswerer:
             self.use_encoder(None)
         read = passages[: self.policy.passages_read]
         texts = [p.content or "" for p in read]
-        analysis = analyse(question, additions)
+        analysis = analyse(question, additions, asked)
         candidates, spans = split_candidates(texts)
         weights, unseen_share = term_weights(analysis, texts)
         query = np.asarray(query_embedding, dtype=np.float32)
@@ -181,13 +181,21 @@ class LearnedAnswerer:
 
     def missing(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> str | None:
         """What the question asks for that no quote holds, if anything: a figure (a sum of money
-        for a money question) or a person's name for a question that asks someone by name."""
+        for a money question), a share, a time for a "when" question, a person's name for a question that asks someone by
+        name, or an authority besides those the question names for one that asks which council."""
         quoted = [(scored.passages[i].content or "")[s:e] for i, s, e in quotes]
         analysis = scored.analysis
         shape = MONEY if analysis.asks == "money" else FIGURE
-        # A date's digits count nothing ("Inspection dates: 17 to 28 March 2025").
-        if analysis.asks_figure and not any(shape.search(q) and counts_something(q) for q in quoted):
+        # A date's digits count nothing ("Inspection dates: 17 to 28 March 2025"), nor do the
+        # question's own figures, nor a length of time unless time is counted.
+        if analysis.asks_figure and not any(shape.search(q) and counts_something(q, analysis.figures, analysis.counts_time) for q in quoted):
             return "the figure"
+        if analysis.asks_time and not any(WHEN.search(q) for q in quoted):
+            return "the time"
+        if analysis.asks_share and not any(SHARE.search(q) for q in quoted):
+            return "the share"
+        if analysis.asks_authority is not None and not any(set(authority_registry().named_in(q)) - set(analysis.asks_authority) for q in quoted):
+            return "the authority"
         # A post is not a person ("The Executive Director of Children's Services..."), nor is an
         # authority ("... the director of adult services in West Northamptonshire").
         if analysis.asks_name and not any(names_a_person(authority_registry().without_names(q)) for q in quoted):

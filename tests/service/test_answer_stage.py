@@ -269,6 +269,8 @@ FIRST_PAGE_PARAPHRASES = [
     ("When was Sheffield's children's services inspection carried out that Ofsted published in February 2014?", "dates"),
     ("On what dates were Ofsted inspectors in Buckinghamshire for the 2025 children's services inspection?", "dates"),
     ("When was Bury last judged inadequate before its 2025 inspection?", "when_graded"),
+    ("When did Ofsted carry out its most recent full inspection of Bolton's children's services?", "dates"),
+    ("When did the inspection of Bolton's services for children in care take place in 2023?", "dates"),
 ]
 # Questions that mention inspections or grades but ask for something else.
 NOT_FIRST_PAGE = [
@@ -288,6 +290,9 @@ NOT_FIRST_PAGE = [
     "Who led the council's response to the inspection?",
     "What grade did Ofsted give Bolton in 2023 for plans set in 2020?",
     "When is Bolton's next Ofsted inspection of children's services due?",
+    # Another event, dated by the report's body, not the inspection's dates on its first page.
+    "When did Bolton open its family hub for care leavers, according to the 2023 Ofsted inspection?",
+    "When did the regional adoption agency start taking Bolton's referrals (2023 inspection)?",
     # Other visits, inspectors and grades than a full inspection's first page states.
     "When did Ofsted's focused visit to Bolton look at its front door?",
     "When did Bolton receive the planning inspector's report on its local plan?",
@@ -401,6 +406,64 @@ def test_a_question_asking_for_a_figure_is_declined_when_no_quote_holds_one():
     # A date's digits are not the count asked for.
     dated = "Leeds was inspected from 17 to 28 March 2025 by Ofsted. Children in care in Leeds are well supported by their social workers."
     assert _answer_caseloads(0.99, 0.99, question="How many children were in care in Leeds?", text=dated)["abstained"]
+
+
+def test_the_question_s_own_figures_and_a_period_it_counts_over_do_not_answer_it():
+    from councils.shapes import counts_something
+
+    few = "A very small number of children under 16 have been placed in unregistered homes over the last six months."
+    stated = "Eleven children under 16 have been placed in unregistered homes over the last six months."
+    question = "How many children under 16 did Leeds place in unregistered homes in the six months before the inspection?"
+    assert _answer_caseloads(0.99, 0.99, question=question, text=few)["abstained"]
+    assert not _answer_caseloads(0.99, 0.99, question=question, text=stated)["abstained"]
+    # A length of time answers a question that asks how long.
+    assert counts_something("Proceedings took 32 weeks on average.", ("2014",), time=True)
+    assert not counts_something("Reviews are held every six months.", (), time=False)
+    # A figure the question states once may also be the answer.
+    assert counts_something("16 children under 16 were placed.", ("16",), time=False)
+    assert not _answer_caseloads(0.99, 0.99, question="How many weeks did care proceedings in Leeds take on average?", text="Care proceedings in Leeds took 32 weeks on average.")["abstained"]
+
+
+def test_a_share_is_asked_for_by_percentage_and_answered_by_one():
+    question = "What percentage of Leeds's social worker posts were vacant?"
+    counted = "Leeds has 27 vacant social worker posts across its teams."
+    shared = "Leeds has a vacancy rate of 12% across its social work teams."
+    declined = _answer_caseloads(0.99, 0.99, question=question, text=counted)
+    assert declined["abstained"] and "share" in declined["reason"]
+    assert not _answer_caseloads(0.99, 0.99, question=question, text=shared)["abstained"]
+    assert not _answer_caseloads(0.99, 0.99, question=question, text="One in four social worker posts in Leeds was vacant.")["abstained"]
+    # A count question is answered by the count.
+    assert not _answer_caseloads(0.99, 0.99, question="How many social worker posts were vacant in Leeds?", text=counted)["abstained"]
+
+
+def test_a_question_asking_which_council_needs_another_council_named():
+    from service.answering.question import analyse
+
+    question = "Which local authority was Leeds's improvement partner in 2017?"
+    unnamed = "Leeds works closely with its improvement partner, a neighbouring local authority."
+    named = "Leeds works closely with its improvement partner, Bradford Council."
+    declined = _answer_caseloads(0.99, 0.99, question=question, text=unnamed)
+    assert declined["abstained"] and "authority" in declined["reason"]
+    assert not _answer_caseloads(0.99, 0.99, question=question, text=named)["abstained"]
+    # Naming only the authority the question names is no answer.
+    assert _answer_caseloads(0.99, 0.99, question=question, text="Leeds City Council works closely with its improvement partner.")["abstained"]
+    assert analyse("Which authorities did Ofsted praise for their scrutiny?").asks_authority == ()
+    for other in ("Which council tax rise did Leeds approve?", "Which council committee scrutinised the plan?", "What did the council agree?"):
+        assert analyse(other).asks_authority is None, other
+
+
+def test_a_when_question_needs_a_time_in_its_answer():
+    from service.answering.question import analyse
+
+    question = "When did Leeds open its care leavers hub?"
+    undated = "The care leavers hub in Leeds provides a welcoming space where young people meet."
+    declined = _answer_caseloads(0.99, 0.99, question=question, text=undated)
+    assert declined["abstained"] and "time" in declined["reason"]
+    assert not _answer_caseloads(0.99, 0.99, question=question, text="The care leavers hub in Leeds opened in May 2023.")["abstained"]
+    assert not _answer_caseloads(0.99, 0.99, question=question, text="The care leavers hub in Leeds opened after two years of planning.")["abstained"]
+    # A question put after a "When ...," clause asks something else.
+    assert not analyse("When the committee met in 2019, what did the director agree to do?").asks_time
+    assert analyse(question).asks_time
 
 
 def test_a_count_is_a_figure_outside_a_date():
