@@ -94,10 +94,15 @@ _NOT_PERSONAL = frozenset(
     "interim head safeguarding local authority partnership panel trust care social ofsted inspector inspectors inspection his her "
     "majesty's the this that in on at for of and department education health adult adults people young family families early "
     "help improvement commissioner government secretary state minister leader portfolio holder scrutiny overview group nhs mayor "
-    "report leadership management governance summary judgement grade overall effectiveness children’s majesty’s".split()
+    "report leadership management governance summary judgement grade overall effectiveness children’s majesty’s "
+    # Council papers' titles and parties: "Medium Term Financial Plan", "the Labour Group's Alternative Budget".
+    "budget budgets revenue capital medium term financial finance plan strategy programme policy framework recommendation "
+    "recommendations administration amendment motion appendix annex alternative group labour conservative conservatives "
+    "liberal democrat democrats party".split()
 )
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Professor)\.? [A-Z][a-z]")
 _WORD = re.compile(r"[\w'’-]+")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def names_a_person(text: str) -> bool:
@@ -108,6 +113,6 @@ def names_a_person(text: str) -> bool:
     if _TITLED.search(text):
         return True
     words = list(_WORD.finditer(text))
-    personal = [w.group()[:1].isupper() and w.group()[1:2].islower() and w.group().lower() not in _NOT_PERSONAL for w in words]
+    personal = [w.group()[:1].isupper() and w.group()[1:2].islower() and _POSSESSIVE.sub("", w.group().lower()) not in _NOT_PERSONAL for w in words]
     # Two such words with only a space between them: "Leeds. Many" is two sentences, not a name.
     return any(personal[i] and personal[i + 1] and text[words[i].end() : words[i + 1].start()] == " " for i in range(len(words) - 1))

@@ -33,7 +33,7 @@ _ASKS = [
     # An amount of money, before "number": its answer needs a sum of money, not just any figure.
     ("money", re.compile(r"^\W*(?:how much\b(?! time\b)[^?]*?\b(?:money|fund\w*|cost\w*|spen[dt]\w*|sav\w*|budget\w*|grants?|overspen\w*|underspen\w*|salar\w*|pay\w*|paid|invest\w*|worth|income|revenue|deficit|pric\w*|charg\w*)|what (?:salary|budget|sum|cost|amount of (?:money|funding)))\b", re.I)),
     ("number", re.compile(r"^\W*(?:how (?:many|much|high|low|big|large|often|long)|what (?:percentage|proportion|number|share|rate|amount|figure|total)|what (?:was|is|were) the (?:number|percentage|proportion|rate|cost|total|budget|figure|amount|size))\b", re.I)),
-    ("when", re.compile(r"^\W*(?:when|what date|which (?:date|year|month|day)|by (?:what|which) (?:date|time|year|month)|on what date|in what year|what year|what month)\b", re.I)),
+    ("when", re.compile(r"^\W*(?:when|what date|which (?:date|year|month|day)|by (?:what|which) (?:date|time|year|month)|on what date|in (?:what|which) (?:year|month)|what year|what month)\b", re.I)),
     ("who", re.compile(r"^\W*(?:who|whom|whose|which (?:person|officer|councillor|member|inspector|organisation|organization|body|team|company|partner|charity|agency|provider|cabinet member|director))\b|\b(?:name of|named)\b", re.I)),
     ("why", re.compile(r"^\W*(?:why|for what reason|what (?:was|were|is|are) the reasons?|what (?:caused|led to|drove|explains))\b", re.I)),
     ("promised", COMMITMENT_QUESTION),
@@ -135,6 +135,8 @@ _ASKS_NAME = re.compile(
     r"^\W*who\b.*\b(?:by name|named)\b"
     rf"|\bname of (?:the )?(?:(?-i:[A-Z])[\w-]*(?: (?:and )?(?-i:[A-Z])[\w-]*){{0,3}}(?:['’]s)? )?{_TITLE_WORDS}{_POST}\b"
     rf"|^\W*name the {_TITLE_WORDS}{_POST}\b"
+    # "Which councillor ...": a person, whom a post does not name.
+    r"|^\W*which (?:[\w-]+ )?(?:councillors?|MPs?|person|individual)\b"
     rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their |[\w-]+['’]s )?{_TITLE_WORDS}{_POST}\b"
     # Someone put into a post: "Who did the Secretary of State appoint as commissioner?"
     rf"|^\W*who did\b.{{0,80}}?\b(?:appoint|name|choose|select|hire|recruit|install)\w*\s+as\s+(?:the |its |their |an? |[\w-]+['’]s )?(?:[\w'’-]+ ){{0,3}}?{_POST}\b",

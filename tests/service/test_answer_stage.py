@@ -461,6 +461,8 @@ def test_a_when_question_needs_a_time_in_its_answer():
     assert declined["abstained"] and "time" in declined["reason"]
     assert not _answer_caseloads(0.99, 0.99, question=question, text="The care leavers hub in Leeds opened in May 2023.")["abstained"]
     assert not _answer_caseloads(0.99, 0.99, question=question, text="The care leavers hub in Leeds opened after two years of planning.")["abstained"]
+    assert analyse("In which month did the Leeds care leavers hub open?").asks_time
+    assert analyse("In what month and year was the Leeds director appointed?").asks_time
     # A question put after a "When ...," clause asks something else.
     assert not analyse("When the committee met in 2019, what did the director agree to do?").asks_time
     assert analyse(question).asks_time
@@ -519,6 +521,13 @@ def test_a_question_asking_for_someone_by_name_is_declined_when_the_quotes_name_
     assert analyse("Who was Leeds's interim director of children's services in 2016?").asks_name
     assert _answer_caseloads(0.99, 0.99, question="Who is the director of children's services in Leeds?", text=post)["abstained"]
     assert not _answer_caseloads(0.99, 0.99, question="Who chairs the Leeds board?", text=post)["abstained"]
+    # "Which councillor" asks for a person; "which committee" does not.
+    assert analyse("Which councillor moved the Leeds budget amendment?").asks_name
+    assert analyse("Which Labour councillor spoke against the plan?").asks_name
+    assert not analyse("Which committee scrutinised the Leeds budget?").asks_name
+    # A council paper's title and a party's group are not people; a person's possessive is.
+    assert not names_a_person("The Leeds Medium Term Financial Plan was replaced by the Labour Group’s Alternative Budget.")
+    assert names_a_person("Judith Blake’s amendment was carried.")
     # Someone appointed to a post is asked for by name; an authority's name is not a person's.
     assert analyse("Who did the Secretary of State appoint as children's services commissioner for Leeds?").asks_name
     assert not analyse("Who did Leeds appoint to lead the review?").asks_name
