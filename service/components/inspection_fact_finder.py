@@ -69,6 +69,12 @@ _ASKS_IMPROVEMENTS = re.compile(
     r"|\b(?:tell|told|ask|asked|want|wanted|instruct|instructed|urge|urged|expect|expected)\b(?:\s+[\w'’,-]+){0,6}?\s+to\s+improve\b",
     re.I,
 )
+# What the council told the inspectors ("What did the council tell Ofsted it needed to improve?")
+# is its own account, not a fact the report records of its inspection.
+_TOLD_OFSTED = re.compile(
+    r"\b(?:tell|told|telling|inform\w*|show\w*|admit\w*|present\w*|report\w*|explain\w*|say|said)\s+(?:to\s+)?(?:ofsted|the\s+inspectors|inspectors)\b",
+    re.I,
+)
 _OFSTED = re.compile(r"\b(?:ofsted|inspect\w*|ILACS)\b", re.I)
 # The words an improvement question uses for the list itself and for whose report it is; any
 # other word names a topic ("... for care leavers", "... about social workers' visits"), which
@@ -120,7 +126,8 @@ _FIGURE_QUESTION_WORDS = frozenset(stems(
 ))
 _ROW_WORDS = [
     ("help_and_protection", re.compile(r"help and protection", re.I)),
-    ("care_leavers", re.compile(r"care leavers?\b", re.I)),
+    # Later reports call care leavers "care-experienced young people".
+    ("care_leavers", re.compile(r"care leavers?\b|\bcare[- ]experienced(?: young people| children| adults)?\b", re.I)),
     ("in_care", re.compile(r"\bin care\b|looked after", re.I)),
     ("impact_of_leaders", re.compile(r"\bleaders(?:hip)?\b|\bmanagement\b", re.I)),
 ]
@@ -275,6 +282,8 @@ class InspectionFactFinder:
             return "inspector"
         if _ASKS_WHEN_GRADED.search(question):
             return "when_graded"
+        if _TOLD_OFSTED.search(question):
+            return None
         if _ASKS_IMPROVEMENTS.search(question) and _OFSTED.search(question) and asks_for(question) in ("list", "other", "promised"):
             # A change between two inspections needs both lists, and a topic only part of one.
             if len(set(YEAR.findall(question))) < 2 and not _COMPARES.search(question) and not _topic_words(question):
