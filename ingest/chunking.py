@@ -5,7 +5,7 @@ document text, so its quote is exact by construction."""
 import re
 from dataclasses import dataclass
 
-from indexes.text import sentence_spans
+from councils.text import sentence_spans
 from ingest.extract.pdf import ITEM_START, RUN_ON_WORDS
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")

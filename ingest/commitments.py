@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from indexes.text import sentence_spans
+from councils.text import sentence_spans
 from councils.commitments import COMMITMENT
 from councils.dates import MONTH_NAMES, MONTHS
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from councils.commitments import COMMITMENT
 from councils.shapes import CAUSE, DATE, ENUMERATION, FIGURE, MONEY, NAME
-from indexes.text import sentence_spans
+from councils.text import sentence_spans
 from service.answering.question import QuestionAnalysis, stems
 
 # The order of the model's inputs; a trained model file names them and must match.

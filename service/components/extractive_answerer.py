@@ -7,7 +7,7 @@ import Stemmer
 from haystack import Document, component
 
 from councils.dates import MONTH_NAMES
-from indexes.text import sentence_spans
+from councils.text import sentence_spans
 from service.answering.presentation import answer_text
 from service.glossary import GLOSSARY, WORD_FAMILIES
 from service.schemas import source_fields

@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexes.text import sentence_spans
+from councils.text import sentence_spans
 from ingest.chunking import chunk_spans
 from ingest.extract.pdf import extract_pdf_pages
 from ingest.extract.text import extract_text

@@ -1,4 +1,4 @@
-"""Units of stored text that both ingest (chunking) and the service (quoting) cut at."""
+"""Units of stored text that both ingest (chunking) and the service (quoting) cut at: sentences and paragraphs."""
 
 import re
 
