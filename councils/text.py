@@ -10,6 +10,11 @@ SENTENCE_END = re.compile(
 )
 
 
+# A numbered paragraph's number glued to its first word ("... to be good 34.Since the last
+# inspection"): a heading run on into the paragraph on one line, which the number ends.
+NUMBERED_PARAGRAPH_START = re.compile(r"(?<=[a-z)])\s+(?=\d{1,3}\.[A-Z][a-z])")
+_CUT = re.compile(f"{SENTENCE_END.pattern}|{NUMBERED_PARAGRAPH_START.pattern}")
+
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
@@ -29,7 +34,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     position = start
-    for match in SENTENCE_END.finditer(text, start, end):
+    for match in _CUT.finditer(text, start, end):
         cut = match.end()
         sentence_end = cut
         while sentence_end > position and text[sentence_end - 1].isspace():

@@ -79,3 +79,16 @@ def test_sentence_ends_skip_honorifics():
     text = "Mr. Stevenson introduced the report. Mr Segurola added that parameters were the same."
     sentences = [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
     assert sentences[-1] == "Mr Segurola added that parameters were the same."
+
+
+def test_a_heading_run_on_into_a_numbered_paragraph_is_its_own_sentence():
+    text = (
+        "The impact of leaders on social work practice with children and families: requires improvement to be good "
+        "34.Since the last inspection in 2016, the quality of services has not been maintained. It cost £4.5m in 2019, see 3.2 above."
+    )
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    assert sentences == [
+        "The impact of leaders on social work practice with children and families: requires improvement to be good",
+        "34.Since the last inspection in 2016, the quality of services has not been maintained.",
+        "It cost £4.5m in 2019, see 3.2 above.",
+    ]
