@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from councils.dates import parse_date
+from councils.text import BULLETS
 
 # Bumped whenever what is read changes, so stored records are read again (ingest refreshes them).
 OFSTED_FACTS_VERSION = 5
@@ -196,7 +197,7 @@ def read_area_figures(text: str) -> tuple[dict[str, Fact], set[str]]:
 # headings): "What needs to improve?" in ILACS reports, "What does the local authority need to
 # improve?" in 2014-15 ones, and "Recommendations" or "Areas for improvement" in the single
 # inspection framework and before.
-_BULLETS = "\uf06e\uf0a7\uf0b7◼•▪"  # the private-use ones are symbol-font bullets the PDF did not map
+_BULLETS = BULLETS
 _NUMBER = r"\d{1,3}\.(?!\d)"
 _IMPROVE_HEADING = re.compile(
     r"(?:^|(?<=[.:!?]\s))[ \t]*(?:(?P<main>What needs to improve(?: in this local authority)?(?:\?\d{0,2})?"

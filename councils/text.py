@@ -2,11 +2,15 @@
 
 import re
 
+# The glyphs that open a list item in council papers and Ofsted reports, including the private-use
+# characters of symbol-font bullets a PDF did not map to Unicode.
+BULLETS = "·•◼▪■●◦○\uf06e\uf0a7\uf0b7"
+
 # Sentence ends: punctuation, optional closing quote or bracket, space, then a capital, digit,
 # opening quote or bullet. Abbreviations common in minutes are not ends.
 SENTENCE_END = re.compile(
     r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bCllr)(?<!\bNo)(?<!\bie)(?<!\beg)(?<!\bSt)"
-    r"[.!?][”’\"')\]]?\s+(?=[A-Z0-9“‘\"'(·•◼])"
+    rf"[.!?][”’\"')\]]?\s+(?=[A-Z0-9“‘\"'({BULLETS}])"
 )
 
 

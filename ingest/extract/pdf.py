@@ -10,6 +10,7 @@ import re
 import zlib
 from typing import Literal
 
+from councils.text import BULLETS
 from ingest.extract import ExtractionError
 from ingest.extract.html import looks_like_html
 from ingest.limits import Deadline, IngestLimits, LimitExceededError
@@ -17,7 +18,7 @@ from ingest.limits import Deadline, IngestLimits, LimitExceededError
 PdfBackend = Literal["pdfium", "pypdf"]
 
 ITEM_START = re.compile(
-    r"^(?:[·•◼▪■●◦○–\-]\s|\(?[a-z]\)\s|\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s|\(?\d{1,3}[.)]\s|\(\d{1,3}\)\s|\d{1,3}\.\d{1,2}\.?\s)"
+    r"^(?:[" + BULLETS + r"–\-]\s|\(?[a-z]\)\s|\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s|\(?\d{1,3}[.)]\s|\(\d{1,3}\)\s|\d{1,3}\.\d{1,2}\.?\s)"
 )
 _TERMINAL = (".", ":", ";", "!", "?", "”", '"', "’")
 # A line ending in one of these words runs on into the next line: never a heading.
