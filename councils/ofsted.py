@@ -12,7 +12,7 @@ from councils.dates import parse_date
 from councils.text import BULLETS
 
 # Bumped whenever what is read changes, so stored records are read again (ingest refreshes them).
-OFSTED_FACTS_VERSION = 5
+OFSTED_FACTS_VERSION = 6
 
 GRADE = r"(Outstanding|Good|Requires? improvement(?: to be good)?|Inadequate)"
 # "15 July 2019 to 26 July 2019", "17 to 28 July 2023", "14 September to 8 October 2015"
@@ -289,8 +289,29 @@ def _items_after(text: str, position: int) -> list[Fact]:
             continue  # the actions it introduces may be bulleted: the list's style is still open
         style, last = this, int(number) if this == "number" else 0
         start += len(text[start:end]) - len(text[start:end].lstrip())
-        items.append(Fact(words, start, start + len(words)))
-    return items
+        items.extend(_bullets_under_heading(text, start, start + len(words)) or [Fact(words, start, start + len(words))])
+    return items[:MAX_IMPROVEMENTS]
+
+
+# A numbered group heading over its own bullets ("1. Quality and effectiveness of practice
+# \uf06e In line with longstanding plans, develop ..."): a few words with no full stop before the
+# first bullet, and no colon, which an action's own start has ("Ensure that: \uf06e ...").
+_GROUP_HEADING = re.compile(rf"[^.:{_BULLETS}]{{3,100}}?\s*(?=[{_BULLETS}])")
+
+
+def _bullets_under_heading(text: str, start: int, end: int) -> list[Fact]:
+    """The bullets of a numbered item that is only a group heading, each an item; empty when
+    the item is an action (its own bullets belong to it)."""
+    heading = _GROUP_HEADING.match(text, start, end)
+    if heading is None or len(heading.group(0).split()) > 16:
+        return []
+    pieces = []
+    for piece in re.finditer(rf"[{_BULLETS}]\s*([^{_BULLETS}]+)", text[heading.end() : end]):
+        words = piece.group(1).rstrip()
+        offset = heading.end() + piece.start(1)
+        if words:
+            pieces.append(Fact(words, offset, offset + len(words)))
+    return pieces
 
 
 def _item_end(text: str, start: int, style: str) -> int:

@@ -126,6 +126,25 @@ def test_layouts_that_cut_or_extend_an_item():
     ]
 
 
+def test_numbered_group_headings_over_bullets_give_the_bullets_as_items():
+    text = (
+        "Recommendations\n\n1. Quality and effectiveness of practice \uf06e Develop a multi-agency response to concerns.\n\n"
+        "\uf06e Ensure that strategy meetings meet statutory requirements.\n\n"
+        "2. Oversight and scrutiny by senior and political leaders \uf06e Establish a stable permanent workforce.\n\n"
+        "3. Strengthen senior managers’ oversight of:\n\n\uf06e complex cases \uf06e private fostering.\n\n"
+        "The local authority’s strengths\n\n4. Leaders know their services well."
+    )
+    items = read_improvements(text)
+    assert [i.value for i in items] == [
+        "Develop a multi-agency response to concerns.",
+        "Ensure that strategy meetings meet statutory requirements.",
+        "Establish a stable permanent workforce.",
+        # An action that introduces its own bullets (a colon) stays one item with them.
+        "Strengthen senior managers’ oversight of:\n\n\uf06e complex cases \uf06e private fostering.",
+    ]
+    assert all(text[i.start : i.end] == i.value for i in items)
+
+
 def test_the_2013_layout_and_an_introductory_paragraph():
     text = (
         "Areas for improvement\n\n20. In order to improve services, the local authority should take the following action.\n\n"
