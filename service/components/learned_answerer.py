@@ -180,11 +180,16 @@ class LearnedAnswerer:
         return [(p, *scored.spans_by_passage[p][position]) for p, position in quotes]
 
     def missing(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> str | None:
-        """What the question asks for that no quote holds, if anything: a figure (a sum of money
+        """What the question asks for that no quote holds, if anything: any statement at all (the
+        quotes are only questions), a figure (a sum of money
         for a money question), a share, a time for a "when" question, a person's name for a question that asks someone by
         name, or an authority besides those the question names for one that asks which council."""
         quoted = [(scored.passages[i].content or "")[s:e] for i, s, e in quotes]
         analysis = scored.analysis
+        # A question put in a meeting ("Can the Cabinet Member tell me how many...?") asks; it
+        # answers nothing.
+        if all(q.rstrip("”’\"') ").endswith("?") for q in quoted):
+            return "an answer"
         shape = MONEY if analysis.asks == "money" else FIGURE
         # A date's digits count nothing ("Inspection dates: 17 to 28 March 2025"), nor do the
         # question's own figures, nor a length of time unless time is counted.

@@ -452,6 +452,14 @@ def test_a_question_asking_which_council_needs_another_council_named():
         assert analyse(other).asks_authority is None, other
 
 
+def test_a_question_put_in_a_meeting_is_not_an_answer():
+    asked = "Can the Cabinet Member tell me how many Leeds residents sought help with care home places?"
+    declined = _answer_caseloads(0.99, 0.99, question="What did Leeds say about care home places?", text=asked)
+    assert declined["abstained"] and "an answer" in declined["reason"]
+    stated = "Leeds residents sought help with care home places from the council this year."
+    assert not _answer_caseloads(0.99, 0.99, question="What did Leeds say about care home places?", text=stated)["abstained"]
+
+
 def test_a_when_question_needs_a_time_in_its_answer():
     from service.answering.question import analyse
 
