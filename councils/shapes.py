@@ -35,7 +35,7 @@ PARAGRAPH_NUMBER = re.compile(r"^\W*\d{1,3}(?:\.\d{1,2})*\.?\s*(?=[A-Z])")
 # A length of time ("over the last six months", "within 20 working days").
 DURATION = re.compile(
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|several|few)"
-    r"(?:\s+(?:working|calendar|school))?\s+(?:days?|weeks?|months?|years?)\b",
+    r"(?:\s+(?:working|calendar|school))?\s+(?:hours?|days?|weeks?|months?|years?)\b",
     re.I,
 )
 
@@ -52,23 +52,34 @@ def counts_something(text: str, besides: tuple[str, ...] = (), time: bool = True
         text = DURATION.sub(" ", text)
     for figure in set(besides):
         text = re.sub(rf"(?<![\d.,£]){re.escape(figure)}(?![\d%]|[.,]\d)", " ", text, count=besides.count(figure))
-    return bool(FIGURE.search(text))
+    # With the question's own figure taken out, "all 12" still answers "how many of the 12".
+    return bool(FIGURE.search(text) or (besides and _WHOLE.search(text)))
 
 
 # Any saying of when: a date, a length of time, or a time set against another ("after two
 # years", "following the inspection", "next spring").
 WHEN = re.compile(
     DATE.pattern + "|" + DURATION.pattern
-    + r"|\b(?:after|before|until|since|following|within|ago|recently|previously|earlier|later|next|last|now|currently|today"
-    r"|annual(?:ly)?|quarterly|monthly|weekly|daily)\b",
+    + rf"|\b(?:{MONTH_NAMES}|{'|'.join(SEASONS)}|Q[1-4]|\d{{1,2}}(?:st|nd|rd|th))\b"
+    r"|\b(?:this|that|last|next|the same|the following|the previous|each|every)\s+(?:year|month|week|term|quarter|day)\b"
+    r"|\b(?:the\s+)?(?:end|beginning|start|middle|close|time)\s+of\b|\bmid-\w+"
+    r"|\b(?:after|before|until|since|following|within|during|ago|recently|previously|earlier|later|next|last|now|currently|today"
+    r"|annual(?:ly)?|quarterly|monthly|weekly|daily|soon|shortly|immediately|already|then|once)\b",
     re.I,
 )
+
+
+_WHOLE = re.compile(r"\b(?:all|none|both|neither|every one)\b", re.I)
 
 
 # A share of a whole: a percentage, a fraction, "one in four", "the majority".
 SHARE = re.compile(
     r"%|\bper\s?cent\b|\bpercent\b|\b(?:half|halves|quarters?|thirds?|fifths?|tenths?|majority|minority|proportion|most|all|none|few)\b"
-    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|out of)\s+(?:every\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty)\b",
+    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|out of)\s+(?:every\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty)\b"
+    # A part of a stated whole ("25 of the 120 social workers"). Not a rate per head of population
+    # ("20.7 per 10,000 children"): it may answer a share of the area's children, but as often a
+    # share of some other group ("what proportion of children in care were asylum seekers?").
+    r"|\b\d[\d,.]*\s+of\s+(?:the\s+|its\s+|their\s+)?£?\d|\b\d+(?:\.\d+)?\s?pc\b",
     re.I,
 )
 

@@ -2,9 +2,10 @@
 
 import re
 
-# The glyphs that open a list item in council papers and Ofsted reports, including the private-use
-# characters of symbol-font bullets a PDF did not map to Unicode.
-BULLETS = "·•◼▪■●◦○\uf06e\uf0a7\uf0b7"
+# The glyphs that open a list item in council papers and Ofsted reports: the printed ones, and
+# the private-use characters of symbol-font bullets a PDF did not map to Unicode.
+PRINTED_BULLETS = "·•◼▪■●◦○"
+BULLETS = PRINTED_BULLETS + "\uf06e\uf0a7\uf0b7"
 
 # Sentence ends: punctuation, optional closing quote or bracket, space, then a capital, digit,
 # opening quote or bullet. Abbreviations common in minutes are not ends.

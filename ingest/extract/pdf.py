@@ -10,15 +10,18 @@ import re
 import zlib
 from typing import Literal
 
-from councils.text import BULLETS
+from councils.text import PRINTED_BULLETS
 from ingest.extract import ExtractionError
 from ingest.extract.html import looks_like_html
 from ingest.limits import Deadline, IngestLimits, LimitExceededError
 
 PdfBackend = Literal["pdfium", "pypdf"]
 
+# A line that starts a list item is never joined to the line before. Only printed bullets: a line
+# opening with an unmapped symbol-font bullet runs on, as the stored texts (and the labelled
+# answers' offsets into them) were extracted; the readers of stored text know those glyphs.
 ITEM_START = re.compile(
-    r"^(?:[" + BULLETS + r"–\-]\s|\(?[a-z]\)\s|\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s|\(?\d{1,3}[.)]\s|\(\d{1,3}\)\s|\d{1,3}\.\d{1,2}\.?\s)"
+    r"^(?:[" + PRINTED_BULLETS + r"–\-]\s|\(?[a-z]\)\s|\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s|\(?\d{1,3}[.)]\s|\(\d{1,3}\)\s|\d{1,3}\.\d{1,2}\.?\s)"
 )
 _TERMINAL = (".", ":", ";", "!", "?", "”", '"', "’")
 # A line ending in one of these words runs on into the next line: never a heading.

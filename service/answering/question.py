@@ -10,6 +10,7 @@ import Stemmer
 from councils.authorities import authority_registry
 from councils.commitments import COMMITMENT_QUESTION
 from councils.dates import MONTH_NAMES, YEAR
+from councils.shapes import CALENDAR_DATE
 from service.glossary import GLOSSARY, WORD_FAMILIES
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -136,7 +137,7 @@ _ASKS_NAME = re.compile(
     rf"|\bname of (?:the )?(?:(?-i:[A-Z])[\w-]*(?: (?:and )?(?-i:[A-Z])[\w-]*){{0,3}}(?:['’]s)? )?{_TITLE_WORDS}{_POST}\b"
     rf"|^\W*name the {_TITLE_WORDS}{_POST}\b"
     # "Which councillor ...": a person, whom a post does not name.
-    r"|^\W*which (?:[\w-]+ )?(?:councillors?|MPs?|person|individual)\b"
+    r"|^\W*which (?:[\w-]+ )?(?:councillors?|MPs?|person|individual)(?![\w-])"
     rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their |[\w-]+['’]s )?{_TITLE_WORDS}{_POST}\b"
     # Someone put into a post: "Who did the Secretary of State appoint as commissioner?"
     rf"|^\W*who did\b.{{0,80}}?\b(?:appoint|name|choose|select|hire|recruit|install)\w*\s+as\s+(?:the |its |their |an? |[\w-]+['’]s )?(?:[\w'’-]+ ){{0,3}}?{_POST}\b",
@@ -155,11 +156,14 @@ _ASKS_COUNT = re.compile(
 # Asks how long something took or lasted, which a length of time answers ("How many weeks did
 # proceedings take?"), not a count over a period ("How many children in the last six months?").
 _ASKS_TIME = re.compile(
-    r"\bhow (?:long|quickly|soon|often)\b|\bhow many (?:\w+ )?(?:days?|weeks?|months?|years?)\b"
+    r"\bhow (?:long|quickly|soon|often)\b|\b(?:how many|number of) (?:\w+ )?(?:days?|weeks?|months?|years?|hours?)\b"
     r"|\b(?:average|mean|median|typical) (?:\w+ )?(?:duration|length|time|timescale|wait)\b",
     re.I,
 )
-_WHEN_CLAUSE = re.compile(r"^\W*when\b[^?]*?,\s*(?:what|who|whom|which|why|how|where|did|does|do|was|were|is|are|has|had)\b", re.I)
+_WHEN_CLAUSE = re.compile(
+    r"^\W*when\b(?!\s*,)[^?]*?(?:,\s*(?:what|who|whom|which|why|how|where|did|does|do|was|were|is|are|has|had)|\s(?:what|who|whom|which|why|how|where))\b",
+    re.I,
+)
 _ASKS_SHARE = re.compile(
     r"^\W*(?:what|by what) (?:percentage|proportion|share|fraction)\b"
     r"|^\W*what (?:is|was|were|are) (?:the |its |their |[\w-]+['’]s )?(?:[\w-]+ ){0,3}?(?:percentage|proportion|share)\b",
@@ -169,8 +173,9 @@ _ASKS_SHARE = re.compile(
 # "which council tax rise", whose answers are not authorities.
 _ASKS_AUTHORITY = re.compile(
     r"^\W*which (?:[\w-]+ ){0,2}?(?:(?:local )?authorit(?:y|ies)|councils?|boroughs?)\b"
-    r"(?!\s+(?:tax|meetings?|committees?|departments?|directorates?|services?|officers?|members?|polic\w+|plans?|papers?|reports?"
-    r"|budgets?|schemes?|teams?|leaders?|decisions?|motions?|funds?|funding|staff|buildings?|sites?|land)\b)",
+    r"(?![\w-])(?!\s+(?:tax|meetings?|committees?|departments?|directorates?|services?|officers?|members?|polic\w+|plans?|papers?|reports?"
+    r"|budgets?|schemes?|teams?|leaders?|decisions?|motions?|funds?|funding|staff|buildings?|sites?|land|cabinet|bod(?:y|ies)"
+    r"|programmes?|strateg(?:y|ies)|documents?|boards?|chairs?|executives?|directors?|councillors?|portfolio)\b)",
     re.I,
 )
 
@@ -183,7 +188,7 @@ def analyse(question: str, additions: list[str] | None = None, asked: str | None
     return QuestionAnalysis(
         asks=asks, terms=key_terms(question, additions or []), entities=entities(question),
         asks_name=bool(_ASKS_NAME.search(question)), asks_figure=asks == "money" or bool(_ASKS_COUNT.search(question)),
-        figures=tuple(_FIGURE.findall(whole)), counts_time=bool(_ASKS_TIME.search(whole)),
+        figures=tuple(f.rstrip(".,") for f in _FIGURE.findall(CALENDAR_DATE.sub(" ", whole))), counts_time=bool(_ASKS_TIME.search(whole)),
         asks_time=asks == "when" and not _WHEN_CLAUSE.search(question), asks_share=bool(_ASKS_SHARE.search(question)),
         asks_authority=tuple(authority_registry().named_in(whole)) if _ASKS_AUTHORITY.search(question) else None,
     )

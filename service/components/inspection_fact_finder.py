@@ -48,7 +48,11 @@ _DATE_QUESTION_WORDS = frozenset(stems(
     "visit visited visiting site take took place happen happened carried carry out conducted start started begin began "
     "end ended held run ran date dates day days week weeks period time "
     "children child young people childrens services service social care council county city borough local authority "
-    "latest last recent most previous first earliest standard full"
+    "london royal metropolitan district unitary department framework help protection leavers "
+    "according fieldwork undertaken undertake undertook arrive arrived come came exactly "
+    # Which inspection: the one that found services inadequate, good or outstanding.
+    "found judged rated graded inadequate good outstanding requires required improvement "
+    "latest last recent most first earliest standard full"
 ))
 _ASKS_WHEN_GRADED = re.compile(r"^\s*when\b.{0,80}?\b(?:judged|graded|rated)\b.{0,40}?\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
 # Several authorities' judgements set side by side ("Kirklees vs Cambridgeshire 2024 overall
@@ -69,10 +73,15 @@ _ASKS_IMPROVEMENTS = re.compile(
     r"|\b(?:tell|told|ask|asked|want|wanted|instruct|instructed|urge|urged|expect|expected)\b(?:\s+[\w'’,-]+){0,6}?\s+to\s+improve\b",
     re.I,
 )
+# "Care-experienced children" are children in care or care leavers, two judgement areas.
+_EITHER_AREA = re.compile(r"\bcare[- ]experienced (?:children|people)\b", re.I)
+# The report before the one a period or "latest" picks ("the previous inspection before 2023").
+_EARLIER_REPORT = re.compile(r"\b(?:previous|prior|preceding|before|earlier)\b", re.I)
 # What the council told the inspectors ("What did the council tell Ofsted it needed to improve?")
 # is its own account, not a fact the report records of its inspection.
 _TOLD_OFSTED = re.compile(
-    r"\b(?:tell|told|telling|inform\w*|show\w*|admit\w*|present\w*|report\w*|explain\w*|say|said)\s+(?:to\s+)?(?:ofsted|the\s+inspectors|inspectors)\b",
+    r"\b(?:(?:tell|told|telling|inform\w*|admit\w*)\s+(?:to\s+)?|(?:say|said|show\w*|present\w*|report\w*|explain\w*)\s+to\s+)"
+    r"(?:ofsted|the\s+inspectors|inspectors)\b",
     re.I,
 )
 _OFSTED = re.compile(r"\b(?:ofsted|inspect\w*|ILACS)\b", re.I)
@@ -126,8 +135,9 @@ _FIGURE_QUESTION_WORDS = frozenset(stems(
 ))
 _ROW_WORDS = [
     ("help_and_protection", re.compile(r"help and protection", re.I)),
-    # Later reports call care leavers "care-experienced young people".
-    ("care_leavers", re.compile(r"care leavers?\b|\bcare[- ]experienced(?: young people| children| adults)?\b", re.I)),
+    # Later reports call care leavers "care-experienced young people" (and "care-experienced
+    # children" may be either area: see _EITHER_AREA).
+    ("care_leavers", re.compile(r"care leavers?\b|\bcare[- ]experienced (?:young people|adults)\b", re.I)),
     ("in_care", re.compile(r"\bin care\b|looked after", re.I)),
     ("impact_of_leaders", re.compile(r"\bleaders(?:hip)?\b|\bmanagement\b", re.I)),
 ]
@@ -291,11 +301,11 @@ class InspectionFactFinder:
             return None
         if _ASKS_COUNT.search(question) and _OFSTED.search(question) and _figure_asked(question) and not _figure_topic_words(question):
             return "figure"
-        if _ASKS_DATES.search(question) and not _ASKS_FUTURE.search(question) and not _date_topic_words(question):
+        if _ASKS_DATES.search(question) and not _ASKS_FUTURE.search(question) and not _EARLIER_REPORT.search(question) and not _date_topic_words(question):
             return "dates"
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
         asks = asks_for(question)
-        if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and asks in ("other", "compare"):
+        if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and asks in ("other", "compare") and not _EITHER_AREA.search(question):
             years = len(set(YEAR.findall(question)))
             compares = bool(_COMPARES.search(question)) or asks == "compare"
             if years == 2 and compares:

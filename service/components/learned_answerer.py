@@ -1,3 +1,4 @@
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,17 @@ class ScoredCandidates:
     probabilities: np.ndarray
     unseen_share: float
     weights: list[float]  # each key term's weight among the passages read
+
+
+# A council by its full name ("Kent County Council", "Thanet District Council"), which may be a
+# district or the question's own authority ("hosted by Kent County Council").
+_COUNCIL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:upon |on |and )?[A-Z][a-z]+)* (?:(?:Metropolitan|County|City|District|Borough) )*Council\b")
+
+
+def _names_another_council(quote: str, asked_about: tuple[str, ...]) -> bool:
+    """`quote` names an authority besides those the question names, or a council by its full
+    name."""
+    return bool(set(authority_registry().named_in(quote)) - set(asked_about) or _COUNCIL_NAME.search(quote))
 
 
 @component
@@ -199,7 +211,8 @@ class LearnedAnswerer:
             return "the time"
         if analysis.asks_share and not any(SHARE.search(q) for q in quoted):
             return "the share"
-        if analysis.asks_authority is not None and not any(set(authority_registry().named_in(q)) - set(analysis.asks_authority) for q in quoted):
+        # A question that names two or more authorities asks which of them ("Kent or Medway?").
+        if analysis.asks_authority is not None and len(analysis.asks_authority) < 2 and not any(_names_another_council(q, analysis.asks_authority) for q in quoted):
             return "the authority"
         # A post is not a person ("The Executive Director of Children's Services..."), nor is an
         # authority ("... the director of adult services in West Northamptonshire").

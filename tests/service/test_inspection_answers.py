@@ -140,6 +140,7 @@ def test_improvement_questions_the_list_does_not_answer_go_to_the_passages(clien
         ("What has Sefton done to improve since the 2019 inspection?", None),
         ("What did Sefton's leaders tell Ofsted they needed to improve in 2024?", None),  # the council's own account
         ("What did Ofsted tell Sefton it needed to improve in 2024?", "improvements"),
+        ("What does the 2024 report say inspectors want Sefton to improve?", "improvements"),
         # A judgement area by its later name: care leavers are "care-experienced young people".
         ("What did Ofsted say Sefton needed to improve for care-experienced young people in 2024?", "improvements"),
     ],
