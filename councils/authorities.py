@@ -40,6 +40,10 @@ _SUFFIXES = (
 _AMBIGUOUS_IN_TEXT = {"Reading", "Bury", "Sutton", "York", "Derby", "Poole", "Durham", "Halton"}
 
 
+# A council by its full name, which may be a district the registry does not hold.
+_COUNCIL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:upon |on |and )?[A-Z][a-z]+)* (?:(?:Metropolitan|County|City|District|Borough) )*Council\b")
+
+
 def _loose(spelling: str) -> str:
     """A pattern for a spelling that allows any spacing, hyphens, full stops and commas between
     its words: "St. Helens" also matches "St Helens", "Stoke-on-Trent" "Stoke on Trent"."""
@@ -145,6 +149,11 @@ class AuthorityRegistry:
         for pattern in (self._in_text, self._in_question, self._ambiguous_in_question):
             text = re.sub(r"(?:" + pattern.pattern + r")(?:[’']s)?", " ", text, flags=pattern.flags)
         return text
+
+    def names_another(self, text: str, besides: tuple[str, ...]) -> bool:
+        """`text` names an authority other than those in `besides`, or a council by its full name
+        ("Thanet District Council", or one of `besides`: "hosted by Kent County Council")."""
+        return bool(set(self.named_in(text)) - set(besides) or _COUNCIL_NAME.search(text))
 
     def find_in_text(self, text: str, limit_chars: int = 50000) -> str | None:
         """The authority most often named in the opening of `text`, if any."""

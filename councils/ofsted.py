@@ -2,8 +2,7 @@
 (ILACS, 2018 on, and the older single inspection framework), the inspection dates, the lead
 inspector and the publication date, each with the offsets of the line that states it; from its
 body the list of what needs to improve and (2013-18 reports) the area's figures. An answer can
-quote each exactly. Ingest records these
-facts; the service reads them."""
+quote each exactly. Ingest records these facts; the service reads them."""
 
 import re
 from dataclasses import dataclass, field
@@ -197,12 +196,11 @@ def read_area_figures(text: str) -> tuple[dict[str, Fact], set[str]]:
 # headings): "What needs to improve?" in ILACS reports, "What does the local authority need to
 # improve?" in 2014-15 ones, and "Recommendations" or "Areas for improvement" in the single
 # inspection framework and before.
-_BULLETS = BULLETS
 _NUMBER = r"\d{1,3}\.(?!\d)"
 _IMPROVE_HEADING = re.compile(
     r"(?:^|(?<=[.:!?]\s))[ \t]*(?:(?P<main>What needs to improve(?: in this local authority)?(?:\?\d{0,2})?"
     r"|What does the local authority need to improve\??)|Recommendations|Areas? for improvement):?"
-    rf"[ \t]*(?=\n|[{_BULLETS}]|{_NUMBER})",
+    rf"[ \t]*(?=\n|[{BULLETS}]|{_NUMBER})",
     re.I | re.M,
 )
 # Where the safeguarding board's part of an older report starts (a heading alone on its line, not
@@ -212,11 +210,11 @@ _BOARD_PART = re.compile(
     r"|Inspection findings\s*[–-]\s*the Local Safeguarding Children Board)[ \t]*$",
     re.I | re.M,
 )
-_ITEM = re.compile(rf"\s*(?:[{_BULLETS}]|{_NUMBER})\s*")
+_ITEM = re.compile(rf"\s*(?:[{BULLETS}]|{_NUMBER})\s*")
 # Before and between numbered items (and between groups of bullets) the older reports print
 # short subheadings ("Planning for children who need protection", "Within three months:"): a
 # line of a few words with no full stop.
-_SUBHEADING = re.compile(rf"\s*[A-Z][^.\n{_BULLETS}]{{2,120}}\n")
+_SUBHEADING = re.compile(rf"\s*[A-Z][^.\n{BULLETS}]{{2,120}}\n")
 # "The following recommendations are made:" before the first item introduces the list.
 _INTRODUCTION = re.compile(r"\s*[^\n]*\bfollowing\b[^\n]*[.:]\s*\n")
 # The sections that follow the list (their paragraphs numbered on from it in older reports).
@@ -232,7 +230,7 @@ _FOOTNOTE = re.compile(r"\s*\d{1,2}[ \t]*\n")
 # a heading (the next section's, or the list's second part) into the item's paragraph.
 _BREAK = rf"(?P<blank>\n\s*\n)|\n\s*{_NUMBER}|\s+(?={_SECTIONS}\b)|(?<=[.)])\s+(?=Areas for improvement\b)"
 # A bullet ends a bulleted item; a numbered action runs on through its own bullets.
-_ITEM_BREAK = {"bullet": re.compile(rf"{_BREAK}|[{_BULLETS}]"), "number": re.compile(_BREAK)}
+_ITEM_BREAK = {"bullet": re.compile(rf"{_BREAK}|[{BULLETS}]"), "number": re.compile(_BREAK)}
 # Below an item, its own dashed sub-items or a bracketed reference ("(Outcome 3, national
 # framework)"); a numbered action's own bullets.
 _PART_OF_ITEM = re.compile(r"\s*[(\-−–\u0336\uf02d]")
@@ -296,7 +294,8 @@ def _items_after(text: str, position: int) -> list[Fact]:
 # A numbered group heading over its own bullets ("1. Quality and effectiveness of practice
 # \uf06e In line with longstanding plans, develop ..."): a few words with no full stop before the
 # first bullet, and no colon, which an action's own start has ("Ensure that: \uf06e ...").
-_GROUP_HEADING = re.compile(rf"[^.:{_BULLETS}]{{3,100}}?\s*(?=[{_BULLETS}])")
+_GROUP_HEADING = re.compile(rf"[^.:{BULLETS}]{{3,100}}?\s*(?=[{BULLETS}])")
+_BULLET_PIECE = re.compile(rf"[{BULLETS}]\s*([^{BULLETS}]+)")
 
 
 def _bullets_under_heading(text: str, start: int, end: int) -> list[Fact]:
@@ -306,11 +305,10 @@ def _bullets_under_heading(text: str, start: int, end: int) -> list[Fact]:
     if heading is None or len(heading.group(0).split()) > 16:
         return []
     pieces = []
-    for piece in re.finditer(rf"[{_BULLETS}]\s*([^{_BULLETS}]+)", text[heading.end() : end]):
+    for piece in _BULLET_PIECE.finditer(text, heading.end(), end):
         words = piece.group(1).rstrip()
-        offset = heading.end() + piece.start(1)
         if words:
-            pieces.append(Fact(words, offset, offset + len(words)))
+            pieces.append(Fact(words, piece.start(1), piece.start(1) + len(words)))
     return pieces
 
 
@@ -328,7 +326,7 @@ def _item_end(text: str, start: int, style: str) -> int:
             return stop.start()
         after = stop.end()
         cut = not text[:stop.start()].rstrip().endswith((".", "?")) and text[after : after + 1].islower()
-        if cut or _PART_OF_ITEM.match(text, after) or (style == "number" and text[after : after + 1] in _BULLETS):
+        if cut or _PART_OF_ITEM.match(text, after) or (style == "number" and text[after : after + 1] in BULLETS):
             position = after
             continue
         return stop.start()

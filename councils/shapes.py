@@ -40,6 +40,10 @@ DURATION = re.compile(
 )
 
 
+# The whole of what a question counts ("all 12", "none of them").
+_WHOLE = re.compile(r"\b(?:all|none|both|neither|every one)\b", re.I)
+
+
 def counts_something(text: str, besides: tuple[str, ...] = (), time: bool = True) -> bool:
     """`text` holds a figure that is not merely a date or a paragraph's number: a count, an
     amount, a share, or a span of time from a date. Figures in `besides` (those the question
@@ -67,9 +71,6 @@ WHEN = re.compile(
     r"|annual(?:ly)?|quarterly|monthly|weekly|daily|soon|shortly|immediately|already|then|once)\b",
     re.I,
 )
-
-
-_WHOLE = re.compile(r"\b(?:all|none|both|neither|every one)\b", re.I)
 
 
 # A share of a whole: a percentage, a fraction, "one in four", "the majority".

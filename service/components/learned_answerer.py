@@ -1,4 +1,3 @@
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,17 +38,6 @@ class ScoredCandidates:
     probabilities: np.ndarray
     unseen_share: float
     weights: list[float]  # each key term's weight among the passages read
-
-
-# A council by its full name ("Kent County Council", "Thanet District Council"), which may be a
-# district or the question's own authority ("hosted by Kent County Council").
-_COUNCIL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:upon |on |and )?[A-Z][a-z]+)* (?:(?:Metropolitan|County|City|District|Borough) )*Council\b")
-
-
-def _names_another_council(quote: str, asked_about: tuple[str, ...]) -> bool:
-    """`quote` names an authority besides those the question names, or a council by its full
-    name."""
-    return bool(set(authority_registry().named_in(quote)) - set(asked_about) or _COUNCIL_NAME.search(quote))
 
 
 @component
@@ -193,9 +181,9 @@ class LearnedAnswerer:
 
     def missing(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> str | None:
         """What the question asks for that no quote holds, if anything: any statement at all (the
-        quotes are only questions), a figure (a sum of money
-        for a money question), a share, a time for a "when" question, a person's name for a question that asks someone by
-        name, or an authority besides those the question names for one that asks which council."""
+        quotes are only questions), a figure (a sum of money for a money question), a share, a
+        time for a "when" question, a person's name for a question that asks someone by name, or
+        an authority besides those the question names for one that asks which council."""
         quoted = [(scored.passages[i].content or "")[s:e] for i, s, e in quotes]
         analysis = scored.analysis
         # A question put in a meeting ("Can the Cabinet Member tell me how many...?") asks; it
@@ -212,7 +200,7 @@ class LearnedAnswerer:
         if analysis.asks_share and not any(SHARE.search(q) for q in quoted):
             return "the share"
         # A question that names two or more authorities asks which of them ("Kent or Medway?").
-        if analysis.asks_authority is not None and len(analysis.asks_authority) < 2 and not any(_names_another_council(q, analysis.asks_authority) for q in quoted):
+        if analysis.asks_authority is not None and len(analysis.asks_authority) < 2 and not any(authority_registry().names_another(q, analysis.asks_authority) for q in quoted):
             return "the authority"
         # A post is not a person ("The Executive Director of Children's Services..."), nor is an
         # authority ("... the director of adult services in West Northamptonshire").
