@@ -62,6 +62,13 @@ _OVER_TIME = re.compile(r"\b(?:chang\w*|between|before|since|improv\w*|declin\w*
 # "What did X do after the inadequate judgement?", asks about something else).
 _GRADE_WORD = re.compile(r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|judge[ds]?|overall effectiveness|verdict)\b", re.I)
 _GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
+# A verdict the question states on something ("the case recording system was judged unfit",
+# "rated as weak") is what it starts from, as a named grade is: it asks about something else.
+_VERDICT_NAMED = re.compile(
+    r"\b(?:judged|rated|graded|deemed|assessed)\s+(?:to\s+be\s+|as\s+)?(?:not\b|no\s+longer\b|(?:un|in)?fit\b|(?:in)?effective\b|(?:un)?safe\b"
+    r"|(?:in)?adequate\b|(?:un)?satisfactory\b|(?:un)?acceptable\b|(?:in)?sufficient\b|weak\b|poor\b|strong\b|robust\b|failing\b|excellent\b)",
+    re.I,
+)
 # Asks for the report's list of what needs to improve ("What did Ofsted tell Cumberland to
 # improve?", "Hackney 2024 Ofsted areas for improvement", "What were Ofsted's recommendations?",
 # "What should Bury do better?"), not what improved ("Which problems had improved by 2024?") or
@@ -305,7 +312,7 @@ class InspectionFactFinder:
             return "dates"
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
         asks = asks_for(question)
-        if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and asks in ("other", "compare") and not _EITHER_AREA.search(question):
+        if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and not _VERDICT_NAMED.search(question) and asks in ("other", "compare") and not _EITHER_AREA.search(question):
             years = len(set(YEAR.findall(question)))
             compares = bool(_COMPARES.search(question)) or asks == "compare"
             if years == 2 and compares:

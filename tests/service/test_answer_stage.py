@@ -274,6 +274,8 @@ FIRST_PAGE_PARAPHRASES = [
     ("When did Ofsted inspect the London Borough of Hackney, according to the report published in 2019?", "dates"),
     ("When did the fieldwork for Bolton's 2023 inspection take place?", "dates"),
     ("What grade did Ofsted give Bolton for care-experienced young people in 2023?", "judgement"),
+    ("How was Bolton judged in its 2023 Ofsted inspection?", "judgement"),
+    ("How was Bolton's children's services judged overall by Ofsted in 2023?", "judgement"),
 ]
 # Questions that mention inspections or grades but ask for something else.
 NOT_FIRST_PAGE = [
@@ -297,6 +299,9 @@ NOT_FIRST_PAGE = [
     "When was Bolton's previous inspection before 2023?",
     # "Care-experienced children" are children in care or care leavers: two judgement areas.
     "What judgement did Bolton get for its care-experienced children in 2023?",
+    # A verdict the question states on something else, which it starts from.
+    "Bolton's case recording system was judged unfit at the 2023 Ofsted inspection - by when would it be replaced?",
+    "Bolton's front door was rated as weak in 2023: what did the council do about it?",
     # Another event, dated by the report's body, not the inspection's dates on its first page.
     "When did Bolton open its family hub for care leavers, according to the 2023 Ofsted inspection?",
     "When did the regional adoption agency start taking Bolton's referrals (2023 inspection)?",
@@ -497,6 +502,10 @@ def test_a_when_question_needs_a_time_in_its_answer():
     assert not _answer_caseloads(0.99, 0.99, question=question, text="The care leavers hub in Leeds opened after two years of planning.")["abstained"]
     for dated in ("The hub in Leeds opened at the end of October.", "The hub in Leeds opened in mid-February.", "The hub in Leeds opened this summer."):
         assert not _answer_caseloads(0.99, 0.99, question=question, text=dated)["abstained"], dated
+    # "now", "already", "currently" say that a thing is so, not when it happened.
+    for undated in ("The hub in Leeds has been refurbished and now offers evening sessions.", "The hub in Leeds is already open to care leavers.",
+                    "The hub in Leeds is currently run by the leaving care team."):
+        assert _answer_caseloads(0.99, 0.99, question=question, text=undated)["abstained"], undated
     assert analyse("When, according to Ofsted, did Leeds open its care leavers hub?").asks_time
     assert not analyse("When the council opened the hub in 2022 what did it cost?").asks_time
     assert analyse("In which month did the Leeds care leavers hub open?").asks_time
