@@ -21,19 +21,31 @@ NUMBERED_PARAGRAPH_START = re.compile(r"(?<=[a-z)])\s+(?=\d{1,3}\.[A-Z][a-z])")
 _CUT = re.compile(f"{SENTENCE_END.pattern}|{NUMBERED_PARAGRAPH_START.pattern}")
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A blank line inside a sentence: a page or column break in a PDF ("Homeless 16- and 17-year-olds
+# are informed\n\nof their rights ..."). The words before it do not end a sentence and the words
+# after it go on in lower case, so the sentence runs on across it.
+_RUNS_ON = re.compile(r"[^\W\d]")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentences of text[start:end] as absolute (start, end) spans, trimmed of white space.
-    A paragraph break always ends a sentence (headings and labels stand alone)."""
+    A paragraph break ends a sentence (headings and labels stand alone), unless the sentence
+    runs on across it in lower case (a page break)."""
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     position = start
     for match in PARAGRAPH_BREAK.finditer(text, start, end):
+        if _runs_on(text, match):
+            continue
         spans.extend(_sentences_in(text, position, match.start()))
         position = match.end()
     spans.extend(_sentences_in(text, position, end))
     return spans
+
+
+def _runs_on(text: str, brk: re.Match) -> bool:
+    before, after = text[brk.start() - 1 : brk.start()], text[brk.end() : brk.end() + 1]
+    return bool(before) and (before.isalnum() or before in ",’'\")") and bool(after) and after.islower() and bool(_RUNS_ON.match(after))
 
 
 def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:

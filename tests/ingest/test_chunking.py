@@ -92,3 +92,16 @@ def test_a_heading_run_on_into_a_numbered_paragraph_is_its_own_sentence():
         "34.Since the last inspection in 2016, the quality of services has not been maintained.",
         "It cost £4.5m in 2019, see 3.2 above.",
     ]
+
+
+def test_a_sentence_runs_on_across_a_page_break_but_a_paragraph_break_still_ends_one():
+    text = (
+        "There is a good range of accommodation. Homeless 16- and 17-year-olds are informed\n\n"
+        "of their rights to choose. However, assessments are limited.\n\n"
+        "Recommendations\n\nThe local authority should act.\n\nIt ended here.\n\nand a stray line\n\nSummary:\n\nfoster carers"
+    )
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    # Words that do not end a sentence, then lower case after the blank line: a page break.
+    assert "Homeless 16- and 17-year-olds are informed\n\nof their rights to choose." in sentences
+    # After a full stop or a colon, or before a capital, the blank line ends what came before.
+    assert sentences[3:] == ["Recommendations", "The local authority should act.", "It ended here.", "and a stray line", "Summary:", "foster carers"]
