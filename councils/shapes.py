@@ -61,15 +61,17 @@ def counts_something(text: str, besides: tuple[str, ...] = (), time: bool = True
 
 
 # Any saying of when: a date, a length of time, or a time set against another ("after two
-# years", "following the inspection", "next spring"). Not "now", "currently", "already", "then"
-# or "once": they say a thing is so ("has been redesigned and now provides..."), not when.
+# years", "following the inspection", "once the review is complete"). Not "now", "currently",
+# "already" or "then": they say a thing is so ("has been redesigned and now provides..."), not when.
 WHEN = re.compile(
     DATE.pattern + "|" + DURATION.pattern
     + rf"|\b(?:{MONTH_NAMES}|{'|'.join(SEASONS)}|Q[1-4]|\d{{1,2}}(?:st|nd|rd|th))\b"
     r"|\b(?:this|that|last|next|the same|the following|the previous|each|every)\s+(?:year|month|week|term|quarter|day)\b"
     r"|\b(?:the\s+)?(?:end|beginning|start|middle|close|time)\s+of\b|\bmid-\w+"
     r"|\b(?:after|before|until|since|following|within|during|ago|recently|previously|earlier|later|next|last|today"
-    r"|annual(?:ly)?|quarterly|monthly|weekly|daily|soon|shortly|immediately)\b",
+    r"|annual(?:ly)?|quarterly|monthly|weekly|daily|soon|shortly|immediately)\b"
+    # "Once allocated, children are visited", "once Medway Council have agreed": after an event.
+    r"|\bonce\b(?!\s+(?:again|more|and for all)\b)",
     re.I,
 )
 

@@ -4,6 +4,6 @@ A stored document built by another version is re-processed on the next run."""
 # 2: a paper filed in a folder named for a council ("kent-council-2025/…") is that council's.
 # 3: a heading run on into a numbered paragraph ("... to be good 34.Since ...") ends a sentence,
 #    so a long paragraph may be cut there.
-# 4: a sentence runs on across a page break (a blank line with lower case after it), so a long
-#    paragraph is no longer cut inside one there.
+# 4: a sentence runs on across a page break (a blank line with lower case after it), so the
+#    commitments read from sentences may change (chunks are cut at paragraphs first: unchanged).
 PIPELINE_VERSION = "4"

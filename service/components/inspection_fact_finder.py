@@ -64,10 +64,21 @@ _GRADE_WORD = re.compile(r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|j
 _GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
 # A verdict the question states on something ("the case recording system was judged unfit",
 # "rated as weak") is what it starts from, as a named grade is: it asks about something else.
+# Not "effective", "strong" or "failing": said of the services, they ask for the grade.
 _VERDICT_NAMED = re.compile(
-    r"\b(?:judged|rated|graded|deemed|assessed)\s+(?:to\s+be\s+|as\s+)?(?:not\b|no\s+longer\b|(?:un|in)?fit\b|(?:in)?effective\b|(?:un)?safe\b"
-    r"|(?:in)?adequate\b|(?:un)?satisfactory\b|(?:un)?acceptable\b|(?:in)?sufficient\b|weak\b|poor\b|strong\b|robust\b|failing\b|excellent\b)",
+    r"\b(?:judged|rated|graded|deemed|assessed)(?:\s+(?:\w+ly|by\s+\w+))?\s+(?:to\s+be\s+|as\s+(?:being\s+)?)?"
+    r"(?:not\b|no\s+longer\b|(?:un)?fit\b|(?:un)?safe\b|(?:in)?adequate\b|(?:un)?satisfactory\b|(?:un)?acceptable\b|(?:in)?sufficient\b"
+    r"|weak\b|poor\b|robust\b|excellent\b|outdated\b|unreliable\b)",
     re.I,
+)
+# Asks when, how many or why, wherever in the question ("... judged unfit in 2014 - by when did
+# the council expect a new one?"): not a grade.
+_ASKS_ANOTHER_THING = re.compile(r"\b(?:by when|when (?:was|were|did|will|would|is|are|does|do|has|have|had)|how (?:many|much|long|often)|why)\b", re.I)
+# A question put after a statement ("Bolton's front door was rated weak in 2023: what did the
+# council do?") asks its last clause.
+_LAST_CLAUSE = re.compile(
+    r"^.*(?:\s[-–—]\s|[:;]\s)(?=\s*(?:what|which|who|whom|how|when|why|where|by when|did|does|do|was|were|is|are|has|have|had|will|would|can|could)\b)",
+    re.I | re.S,
 )
 # Asks for the report's list of what needs to improve ("What did Ofsted tell Cumberland to
 # improve?", "Hackney 2024 Ofsted areas for improvement", "What were Ofsted's recommendations?",
@@ -312,7 +323,11 @@ class InspectionFactFinder:
             return "dates"
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
         asks = asks_for(question)
-        if _GRADE_WORD.search(question) and not _GRADE_NAMED.search(question) and not _VERDICT_NAMED.search(question) and asks in ("other", "compare") and not _EITHER_AREA.search(question):
+        asked = _LAST_CLAUSE.sub("", question)
+        if (
+            _GRADE_WORD.search(asked) and not _GRADE_NAMED.search(question) and not _VERDICT_NAMED.search(question)
+            and not _ASKS_ANOTHER_THING.search(question) and asks in ("other", "compare") and not _EITHER_AREA.search(question)
+        ):
             years = len(set(YEAR.findall(question)))
             compares = bool(_COMPARES.search(question)) or asks == "compare"
             if years == 2 and compares:

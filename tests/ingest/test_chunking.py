@@ -98,10 +98,13 @@ def test_a_sentence_runs_on_across_a_page_break_but_a_paragraph_break_still_ends
     text = (
         "There is a good range of accommodation. Homeless 16- and 17-year-olds are informed\n\n"
         "of their rights to choose. However, assessments are limited.\n\n"
-        "Recommendations\n\nThe local authority should act.\n\nIt ended here.\n\nand a stray line\n\nSummary:\n\nfoster carers"
+        "Recommendations\n\nThe local authority should act.\n\nIt ended here.\n\nand a stray line\n\nSummary:\n\nfoster carers\n\n"
+        "Cabinet is asked to note the forecast overspend of £23.3m\n\nb) agree the plan\n\nii. agree the second"
     )
     sentences = [text[a:b] for a, b in sentence_spans(text)]
     # Words that do not end a sentence, then lower case after the blank line: a page break.
     assert "Homeless 16- and 17-year-olds are informed\n\nof their rights to choose." in sentences
     # After a full stop or a colon, or before a capital, the blank line ends what came before.
-    assert sentences[3:] == ["Recommendations", "The local authority should act.", "It ended here.", "and a stray line", "Summary:", "foster carers"]
+    assert sentences[3:9] == ["Recommendations", "The local authority should act.", "It ended here.", "and a stray line", "Summary:", "foster carers"]
+    # A lettered or numbered item after the blank line starts afresh.
+    assert sentences[9:] == ["Cabinet is asked to note the forecast overspend of £23.3m", "b) agree the plan", "ii. agree the second"]

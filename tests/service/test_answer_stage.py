@@ -275,6 +275,11 @@ FIRST_PAGE_PARAPHRASES = [
     ("When did the fieldwork for Bolton's 2023 inspection take place?", "dates"),
     ("What grade did Ofsted give Bolton for care-experienced young people in 2023?", "judgement"),
     ("How was Bolton judged in its 2023 Ofsted inspection?", "judgement"),
+    # A yes-or-no question on the services' verdict asks for the grade; a terse search's heading
+    # before a colon is not a statement the question starts from.
+    ("Was Bolton's children's services judged effective in 2023?", "judgement"),
+    ("Were Bolton's services judged as strong by Ofsted in 2023?", "judgement"),
+    ("Bolton 2023 Ofsted: what overall grade?", "judgement"),
     ("How was Bolton's children's services judged overall by Ofsted in 2023?", "judgement"),
 ]
 # Questions that mention inspections or grades but ask for something else.
@@ -299,9 +304,15 @@ NOT_FIRST_PAGE = [
     "When was Bolton's previous inspection before 2023?",
     # "Care-experienced children" are children in care or care leavers: two judgement areas.
     "What judgement did Bolton get for its care-experienced children in 2023?",
-    # A verdict the question states on something else, which it starts from.
+    # A verdict the question states on something else, which it starts from, and a question that
+    # asks when, how many or why, wherever it asks it.
     "Bolton's case recording system was judged unfit at the 2023 Ofsted inspection - by when would it be replaced?",
+    "Bolton's case recording system was judged totally unfit in 2023 - when was it replaced?",
+    "The case recording system, judged by Ofsted to be unfit, was to be replaced by when?",
+    "After Ofsted judged Bolton's case recording system in 2023, when was a new one bought?",
+    "Bolton's early help was judged in 2023: how many families were waiting?",
     "Bolton's front door was rated as weak in 2023: what did the council do about it?",
+    "Bolton's 2023 judgement - what did the council do next?",
     # Another event, dated by the report's body, not the inspection's dates on its first page.
     "When did Bolton open its family hub for care leavers, according to the 2023 Ofsted inspection?",
     "When did the regional adoption agency start taking Bolton's referrals (2023 inspection)?",
@@ -502,10 +513,12 @@ def test_a_when_question_needs_a_time_in_its_answer():
     assert not _answer_caseloads(0.99, 0.99, question=question, text="The care leavers hub in Leeds opened after two years of planning.")["abstained"]
     for dated in ("The hub in Leeds opened at the end of October.", "The hub in Leeds opened in mid-February.", "The hub in Leeds opened this summer."):
         assert not _answer_caseloads(0.99, 0.99, question=question, text=dated)["abstained"], dated
-    # "now", "already", "currently" say that a thing is so, not when it happened.
+    # "now", "already", "currently" say that a thing is so, not when it happened; "once" dates
+    # it after an event.
     for undated in ("The hub in Leeds has been refurbished and now offers evening sessions.", "The hub in Leeds is already open to care leavers.",
-                    "The hub in Leeds is currently run by the leaving care team."):
+                    "The hub in Leeds is currently run by the leaving care team.", "The hub in Leeds was opened once again for care leavers."):
         assert _answer_caseloads(0.99, 0.99, question=question, text=undated)["abstained"], undated
+    assert not _answer_caseloads(0.99, 0.99, question=question, text="The hub in Leeds opened once the lease was signed.")["abstained"]
     assert analyse("When, according to Ofsted, did Leeds open its care leavers hub?").asks_time
     assert not analyse("When the council opened the hub in 2022 what did it cost?").asks_time
     assert analyse("In which month did the Leeds care leavers hub open?").asks_time
