@@ -196,6 +196,30 @@ def _date_topic_words(question: str) -> list[str]:
     return _other_words(question, [], None, _DATE_QUESTION_WORDS)
 
 
+# The words a judgement question uses besides its authority, period and judgement area: any
+# other names a topic the report's body judges ("How did inspectors judge corporate parenting in
+# Peterborough?"), which the first page's grades do not.
+_JUDGEMENT_QUESTION_WORDS = frozenset(stems(
+    "ofsted ofsted's ilacs inspection inspections inspected inspect inspector inspectors report reports published publication "
+    "judge judged judgement judgment judgements judgments grade grades graded grading rate rated rating ratings verdict score "
+    "overall effectiveness effective strong failing whole headline key main four each every area areas "
+    "receive received get got give gave given award awarded achieve achieved come came out "
+    "children child childrens young people services service social care council county city borough local authority authorities "
+    "london royal metropolitan district department "
+    # The judgement rows' own words ("the impact of leaders on social work practice with children
+    # and families", "the experiences and progress of children who need help and protection").
+    "impact leaders leadership practice work families family experience experiences progress need needs help protection "
+    "latest last recent most first earliest full standard current year years time "
+    "compare compared comparison versus vs against side change changed changes between differ differed difference outcome outcomes "
+    "re-inspection reinspection support given one early late mid"
+))
+
+
+def _judgement_topic_words(question: str) -> list[str]:
+    """The words of a judgement question besides its area, authority and period."""
+    return _other_words(question, [words for _, words in _ROW_WORDS], None, _JUDGEMENT_QUESTION_WORDS)
+
+
 def _no_report(authority: str, scope: Scope) -> dict:
     """The answer when the authority has no Ofsted report in the period asked about."""
     period = f" between {scope.since} and {scope.until}" if scope.since else ""
@@ -327,6 +351,7 @@ class InspectionFactFinder:
         if (
             _GRADE_WORD.search(asked) and not _GRADE_NAMED.search(question) and not _VERDICT_NAMED.search(question)
             and not _ASKS_ANOTHER_THING.search(question) and asks in ("other", "compare") and not _EITHER_AREA.search(question)
+            and not _judgement_topic_words(question)
         ):
             years = len(set(YEAR.findall(question)))
             compares = bool(_COMPARES.search(question)) or asks == "compare"

@@ -280,6 +280,8 @@ FIRST_PAGE_PARAPHRASES = [
     ("Was Bolton's children's services judged effective in 2023?", "judgement"),
     ("Were Bolton's services judged as strong by Ofsted in 2023?", "judgement"),
     ("Bolton 2023 Ofsted: what overall grade?", "judgement"),
+    ("How were Bolton's services for care leavers judged in 2023?", "judgement"),
+    ("How did Ofsted's verdict on Bolton change between the 2017 inspection and the one in early 2023?", "judgements_compared"),
     ("How was Bolton's children's services judged overall by Ofsted in 2023?", "judgement"),
 ]
 # Questions that mention inspections or grades but ask for something else.
@@ -313,6 +315,9 @@ NOT_FIRST_PAGE = [
     "Bolton's early help was judged in 2023: how many families were waiting?",
     "Bolton's front door was rated as weak in 2023: what did the council do about it?",
     "Bolton's 2023 judgement - what did the council do next?",
+    # How the report's body judged a topic that is not one of the first page's areas.
+    "How did inspectors judge corporate parenting in Bolton in 2023?",
+    "How did Ofsted judge Bolton's fostering service in 2023?",
     # Another event, dated by the report's body, not the inspection's dates on its first page.
     "When did Bolton open its family hub for care leavers, according to the 2023 Ofsted inspection?",
     "When did the regional adoption agency start taking Bolton's referrals (2023 inspection)?",
