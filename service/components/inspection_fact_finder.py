@@ -169,7 +169,8 @@ def _other_words(question: str, subjects: list[re.Pattern], said: re.Pattern | N
         question = words.sub(" ", question)
     question = _PART_OF_YEAR.sub(" ", question)
     question = authority_registry().without_names(said.sub(" ", question) if said else question)
-    words = stems(" ".join(w for w in TOKEN.findall(question.lower().replace("’", "'")) if w not in STOPWORDS))
+    # "What's", "it's", "I'd" are their stopword, not a topic.
+    words = stems(" ".join(w for w in TOKEN.findall(question.lower().replace("’", "'")) if w.split("'")[0] not in STOPWORDS))
     return [w for w in words if w not in allowed and w not in _MONTH_WORDS and not w.isdigit()]
 
 
@@ -202,22 +203,32 @@ def _date_topic_words(question: str) -> list[str]:
 _JUDGEMENT_QUESTION_WORDS = frozenset(stems(
     "ofsted ofsted's ilacs inspection inspections inspected inspect inspector inspectors report reports published publication "
     "judge judged judgement judgment judgements judgments grade grades graded grading rate rated rating ratings verdict score "
-    "overall effectiveness effective strong failing whole headline key main four each every area areas "
-    "receive received get got give gave given award awarded achieve achieved come came out "
+    "overall effectiveness effective strong failing whole headline key main three four each every area areas across single "
+    "framework sif category categories sub official final "
+    "receive received get got give gave given award awarded achieve achieved come came out obtain obtained earn earned secure "
+    "secured assign assigned hand handed make made reach reached hold held "
     "children child childrens young people services service social care council county city borough local authority authorities "
-    "london royal metropolitan district department "
-    # The judgement rows' own words ("the impact of leaders on social work practice with children
-    # and families", "the experiences and progress of children who need help and protection").
-    "impact leaders leadership practice work families family experience experiences progress need needs help protection "
-    "latest last recent most first earliest full standard current year years time "
+    "london royal metropolitan district department trust trusts greater "
+    "impact leaders leadership senior practice work experience experiences need needs help protection governance permanence "
+    "latest last recent most first earliest full standard current currently now today present moment newest year years time "
     "compare compared comparison versus vs against side change changed changes between differ differed difference outcome outcomes "
-    "re-inspection reinspection support given one early late mid"
+    "re-inspection reinspection support given one"
 ))
+# The judgement rows' own wording, read as whole phrases ("the impact of leaders on social work
+# practice with children and families"), so their single words ("families", "progress") are not
+# allowed everywhere: "What did Ofsted make of Bolton's early help for families?" names a topic.
+_ROW_PHRASES = re.compile(
+    r"\b(?:the\s+)?impact\s+of\s+(?:senior\s+)?leaders(?:hip)?(?:\s+on\s+social\s+work\s+practice(?:\s+with\s+children\s+and\s+families)?)?"
+    r"|\b(?:the\s+)?experiences?\s+and\s+progress\s+of\s+(?:children|care\s+leavers)(?:\s+who\s+need\s+help\s+and\s+protection)?"
+    r"|\bchildren\s+who\s+need\s+help\s+and\s+protection|\bachieving\s+permanence|\bleadership,?\s+management\s+and\s+governance"
+    r"|\bchildren\s+and\s+families|\bsocial\s+work\b",
+    re.I,
+)
 
 
 def _judgement_topic_words(question: str) -> list[str]:
     """The words of a judgement question besides its area, authority and period."""
-    return _other_words(question, [words for _, words in _ROW_WORDS], None, _JUDGEMENT_QUESTION_WORDS)
+    return _other_words(_ROW_PHRASES.sub(" ", question), [words for _, words in _ROW_WORDS], None, _JUDGEMENT_QUESTION_WORDS)
 
 
 def _no_report(authority: str, scope: Scope) -> dict:

@@ -281,6 +281,11 @@ FIRST_PAGE_PARAPHRASES = [
     ("Were Bolton's services judged as strong by Ofsted in 2023?", "judgement"),
     ("Bolton 2023 Ofsted: what overall grade?", "judgement"),
     ("How were Bolton's services for care leavers judged in 2023?", "judgement"),
+    # Contractions, the framework's and the rows' own words, a children's trust.
+    ("What's Bolton's Ofsted rating at the moment?", "judgement"),
+    ("What judgement did Ofsted make on the experiences and progress of children who need help and protection in Bolton in 2023?", "judgement"),
+    ("What grade did Bolton get under the single inspection framework for leadership, management and governance?", "judgement"),
+    ("What overall grade did Bolton's children's trust obtain from Ofsted in 2023?", "judgement"),
     ("How did Ofsted's verdict on Bolton change between the 2017 inspection and the one in early 2023?", "judgements_compared"),
     ("How was Bolton's children's services judged overall by Ofsted in 2023?", "judgement"),
 ]
@@ -318,6 +323,8 @@ NOT_FIRST_PAGE = [
     # How the report's body judged a topic that is not one of the first page's areas.
     "How did inspectors judge corporate parenting in Bolton in 2023?",
     "How did Ofsted judge Bolton's fostering service in 2023?",
+    "How did Ofsted judge early help in Bolton in 2023?",
+    "What judgement did Ofsted make on Bolton's support for families in 2023?",
     # Another event, dated by the report's body, not the inspection's dates on its first page.
     "When did Bolton open its family hub for care leavers, according to the 2023 Ofsted inspection?",
     "When did the regional adoption agency start taking Bolton's referrals (2023 inspection)?",
