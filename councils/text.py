@@ -24,7 +24,6 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A blank line inside a sentence: a page or column break in a PDF ("Homeless 16- and 17-year-olds
 # are informed\n\nof their rights ..."). The words before it do not end a sentence and the words
 # after it go on in lower case (not as a new lettered item), so the sentence runs on across it.
-_RUNS_ON = re.compile(r"[^\W\d]")
 # Lettered or roman-numbered items ("a) note the forecast ...", "ii. agree ...") start afresh.
 _LIST_MARKER = re.compile(r"\(?(?:[a-z]|[ivx]{1,4})[).]\s")
 
@@ -47,7 +46,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 
 def _runs_on(text: str, brk: re.Match) -> bool:
     before, after = text[brk.start() - 1 : brk.start()], text[brk.end() : brk.end() + 1]
-    if not (before and (before.isalnum() or before in ",’'\")") and after.islower() and _RUNS_ON.match(after)):
+    if not (before and (before.isalnum() or before in ",’'\")") and after.islower()):
         return False
     return not _LIST_MARKER.match(text, brk.end())
 

@@ -43,12 +43,18 @@ _ASKS_DATES = re.compile(
 # The words a question about the inspection's own dates uses besides its authority and period;
 # any other ("When did Wigan open its care leavers hub, according to the 2025 inspection?") dates
 # another event, which the report's body may state and its first page does not.
-_DATE_QUESTION_WORDS = frozenset(stems(
-    "ofsted ofsted's ilacs inspection inspections inspected inspect inspector inspectors report reports published publication "
-    "visit visited visiting site take took place happen happened carried carry out conducted start started begin began "
-    "end ended held run ran date dates day days week weeks period time "
+# The inspection and its report, and the services and council inspected: words any question
+# about a first page's facts may use.
+_INSPECTION_WORDS = "ofsted ofsted's ilacs inspection inspections inspected inspect inspector inspectors report reports published publication "
+_SERVICES_WORDS = (
     "children child young people childrens services service social care council county city borough local authority "
-    "london royal metropolitan district unitary department framework help protection leavers "
+    "london royal metropolitan district department "
+)
+_DATE_QUESTION_WORDS = frozenset(stems(
+    _INSPECTION_WORDS + _SERVICES_WORDS
+    + "visit visited visiting site take took place happen happened carried carry out conducted start started begin began "
+    "end ended held run ran date dates day days week weeks period time "
+    "unitary framework help protection leavers "
     "according fieldwork undertaken undertake undertook arrive arrived come came exactly "
     # Which inspection: the one that found services inadequate, good or outstanding.
     "found judged rated graded inadequate good outstanding requires required improvement "
@@ -201,14 +207,13 @@ def _date_topic_words(question: str) -> list[str]:
 # other names a topic the report's body judges ("How did inspectors judge corporate parenting in
 # Peterborough?"), which the first page's grades do not.
 _JUDGEMENT_QUESTION_WORDS = frozenset(stems(
-    "ofsted ofsted's ilacs inspection inspections inspected inspect inspector inspectors report reports published publication "
-    "judge judged judgement judgment judgements judgments grade grades graded grading rate rated rating ratings verdict score "
+    _INSPECTION_WORDS + _SERVICES_WORDS
+    + "judge judged judgement judgment judgements judgments grade grades graded grading rate rated rating ratings verdict score "
     "overall effectiveness effective strong failing whole headline key main three four each every area areas across single "
     "framework sif category categories sub official final "
     "receive received get got give gave given award awarded achieve achieved come came out obtain obtained earn earned secure "
     "secured assign assigned hand handed make made reach reached hold held "
-    "children child childrens young people services service social care council county city borough local authority authorities "
-    "london royal metropolitan district department trust trusts greater "
+    "authorities trust trusts greater "
     "impact leaders leadership senior practice work experience experiences need needs help protection governance permanence "
     "latest last recent most first earliest full standard current currently now today present moment newest year years time "
     "compare compared comparison versus vs against side change changed changes between differ differed difference outcome outcomes "
