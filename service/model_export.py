@@ -4,6 +4,7 @@ query service embeds questions with ONNX Runtime instead of torch. No Haystack i
 
 import hashlib
 import logging
+import tempfile
 from pathlib import Path
 
 from indexes.settings import PROJECT_ROOT
@@ -39,18 +40,24 @@ def export_onnx(model: str, target: Path) -> Path:
     example = tokenizer(["an example query"], return_tensors="pt")
     axes = {0: "batch", 1: "tokens"}
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    torch.onnx.export(
-        LastHiddenState(transformer),
-        (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
-        str(partial),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["last_hidden_state"],
-        dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
-        opset_version=17,
-        dynamo=False,
-    )
-    partial.replace(target)
+    # A partial file of its own: two commands started together on a new checkout both export, and
+    # each must rename only its own finished file into place.
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=target.stem + ".", suffix=".partial", delete=False) as handle:
+        partial = Path(handle.name)
+    try:
+        torch.onnx.export(
+            LastHiddenState(transformer),
+            (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
+            str(partial),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
+            opset_version=17,
+            dynamo=False,
+        )
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)  # nothing half-written is left behind
     return target
 
 

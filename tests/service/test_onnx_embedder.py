@@ -40,3 +40,40 @@ def test_batches_sorted_by_length_give_each_text_its_own_vector(tmp_path):
 def test_a_folder_without_a_tokenizer_is_refused(tmp_path):
     with pytest.raises(ValueError, match="tokenizer.json"):
         OnnxTextEmbedder(model=str(tmp_path))
+
+
+def test_two_exports_at_once_each_finish_and_leave_no_partial_file(tmp_path, monkeypatch):
+    """Two commands started together on a new checkout both export the model to the same cache
+    file; neither may take or rename the other's half-written file."""
+    import threading
+
+    import torch
+    from transformers import AutoModel, AutoTokenizer  # noqa: F401 - its lazy import is not thread-safe
+
+    from service.model_export import export_onnx
+
+    both_writing = threading.Barrier(2, timeout=60)
+
+    def write(module, args, path, **kwargs):
+        with open(path, "wb") as out:
+            out.write(b"onnx")
+        both_writing.wait()  # each has written its own file before either renames
+
+    monkeypatch.setattr(torch.onnx, "export", write)
+    target = tmp_path / "cache" / "minilm.onnx"
+    errors: list[BaseException] = []
+
+    def export() -> None:
+        try:
+            export_onnx(IndexSettings().model, target)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=export) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert target.read_bytes() == b"onnx"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["minilm.onnx"]
