@@ -31,7 +31,8 @@ COMMITMENT = re.compile(
 # "what was agreed", "did the council commit to", "what assurance was given").
 COMMITMENT_QUESTION = re.compile(
     # "Assurance" alone is often a name ("the Test of Assurance"); assurances given are undertakings.
-    r"\b(?:promis\w*|commit\w*|undert(?:ook|ake|aken|aking)\w*|pledg\w*|agree\w*|vow\w*|assured|assurances"
+    # A committee is where undertakings are made, not one.
+    r"\b(?:promis\w*|commit(?!tee)\w*|undert(?:ook|ake|aken|aking)\w*|pledg\w*|agree\w*|vow\w*|assured|assurances"
     r"|(?:gave|give|given|provided) (?:an )?assurance|resolv\w*|decid\w*|report(?:ed)? back)\b",
     re.I,
 )
