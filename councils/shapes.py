@@ -40,6 +40,8 @@ DURATION = re.compile(
 )
 
 
+# A name that carries a number ("COVID-19", "Covid-19"): it counts nothing.
+_NUMBERED_NAME = re.compile(r"\b[A-Za-z]+-\d+\b")
 # The whole of what a question counts ("all 12", "none of them").
 _WHOLE = re.compile(r"\b(?:all|none|both|neither|every one)\b", re.I)
 
@@ -52,6 +54,7 @@ def counts_something(text: str, besides: tuple[str, ...] = (), time: bool = True
     if SPAN_START.search(text):
         return True
     text = CALENDAR_DATE.sub(" ", text)
+    text = _NUMBERED_NAME.sub(" ", text)
     if not time:
         text = DURATION.sub(" ", text)
     for figure in set(besides):
@@ -94,7 +97,7 @@ MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|pounds)\b",
 # A person or body: a title and a name, or two or more capitalised words not opening the sentence.
 NAME = re.compile(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|Sir|Dame)\.? [A-Z]|(?<=[a-z,;:] )[A-Z][a-z]+(?: (?:of |and |for )?[A-Z][a-z]+)+")
 CAUSE = re.compile(
-    r"\b(?:because|due to|owing to|as a result|result(?:ed|ing)? (?:in|from)|in order to|so that|the reason|reasons?|caused|led to|lead to|driven by|following|since|therefore|given that|in response to)\b",
+    r"\b(?:because|due to|owing to|as a result|result(?:s|ed|ing)? (?:in|from)|in order to|so that|the reason|reasons?|caused|led to|lead to|driven by|following|since|therefore|given that|in response to)\b",
     re.I,
 )
 # Many things named in one sentence: a list, or several commas.

@@ -7,7 +7,7 @@ from indexes import ScrutinyIndex, SearchFilter
 from service.components.question_scope import Scope
 from councils.dates import MONTHS, SEASONS, YEAR
 from councils.ofsted import ROW_NAMES, normalise_grade
-from service.answering.question import STOPWORDS, TOKEN, asks_for, stems
+from service.answering.question import STOPWORDS, TOKEN, asked_clause, asks_for, stems
 from service.schemas import source_fields
 
 # Asks who led or carried out an inspection ("Who led Medway's 2023 inspection?", "Which
@@ -80,12 +80,6 @@ _VERDICT_NAMED = re.compile(
 # Asks when, how many or why, wherever in the question ("... judged unfit in 2014 - by when did
 # the council expect a new one?"): not a grade.
 _ASKS_ANOTHER_THING = re.compile(r"\b(?:by when|when (?:was|were|did|will|would|is|are|does|do|has|have|had)|how (?:many|much|long|often)|why)\b", re.I)
-# A question put after a statement ("Bolton's front door was rated weak in 2023: what did the
-# council do?") asks its last clause.
-_LAST_CLAUSE = re.compile(
-    r"^.*(?:\s[-–—]\s|[:;]\s)(?=\s*(?:what|which|who|whom|how|when|why|where|by when|did|does|do|was|were|is|are|has|have|had|will|would|can|could)\b)",
-    re.I | re.S,
-)
 # Asks for the report's list of what needs to improve ("What did Ofsted tell Cumberland to
 # improve?", "Hackney 2024 Ofsted areas for improvement", "What were Ofsted's recommendations?",
 # "What should Bury do better?"), not what improved ("Which problems had improved by 2024?") or
@@ -363,7 +357,7 @@ class InspectionFactFinder:
             return "dates"
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
         asks = asks_for(question)
-        asked = _LAST_CLAUSE.sub("", question)
+        asked = asked_clause(question)
         if (
             _GRADE_WORD.search(asked) and not _GRADE_NAMED.search(question) and not _VERDICT_NAMED.search(question)
             and not _ASKS_ANOTHER_THING.search(question) and asks in ("other", "compare") and not _EITHER_AREA.search(question)

@@ -16,7 +16,7 @@ from service.answering.features import (
     split_candidates,
     term_weights,
 )
-from councils.shapes import FIGURE, MONEY, SHARE, WHEN, counts_something, names_a_person
+from councils.shapes import MONEY, SHARE, WHEN, counts_something, names_a_person
 from councils.authorities import authority_registry
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
@@ -158,14 +158,13 @@ class LearnedAnswerer:
         quotes = [(scored.candidates[i].passage_index, scored.candidates[i].position) for i in chosen][: policy.max_quotes]
         # Minutes restate a question, then answer it: when the best sentence lacks the shape the
         # question asks for (a figure, date, name, cause) and the next one has it, it joins.
-        shape = SHAPES.get(scored.analysis.asks)
         best_candidate = scored.candidates[best]
         best_spans = scored.spans_by_passage[best_candidate.passage_index]
         best_text = scored.passages[best_candidate.passage_index].content or ""
-        if shape is not None and not shape.search(best_text[best_candidate.start : best_candidate.end]) and best_candidate.position + 1 < len(best_spans):
+        if not self.has_shape(scored.analysis, best_text[best_candidate.start : best_candidate.end]) and best_candidate.position + 1 < len(best_spans):
             start, end = best_spans[best_candidate.position + 1]
             following = (best_candidate.passage_index, best_candidate.position + 1)
-            if shape.search(best_text[start:end]) and following not in quotes and len(quotes) < policy.max_quotes:
+            if self.has_shape(scored.analysis, best_text[start:end]) is True and following not in quotes and len(quotes) < policy.max_quotes:
                 quotes.append(following)
         # The sentence before a quote that opens by pointing back ("This…", "He…"), so it reads alone.
         for passage_index, position in list(quotes):
@@ -179,6 +178,15 @@ class LearnedAnswerer:
         quotes.sort()
         return [(p, *scored.spans_by_passage[p][position]) for p, position in quotes]
 
+    @staticmethod
+    def has_shape(analysis: QuestionAnalysis, text: str) -> bool | None:
+        """Whether `text` has the shape of the answer asked for (None when the question asks for no
+        particular shape); a figure asked for is one `states_figure` accepts."""
+        if analysis.asks_figure:
+            return states_figure(analysis, text)
+        shape = SHAPES.get(analysis.asks)
+        return None if shape is None else bool(shape.search(text))
+
     def missing(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> str | None:
         """What the question asks for that no quote holds, if anything: any statement at all (the
         quotes are only questions), a figure (a sum of money for a money question), a share, a
@@ -190,10 +198,7 @@ class LearnedAnswerer:
         # answers nothing.
         if all(q.rstrip("”’\"') ").endswith("?") for q in quoted):
             return "an answer"
-        shape = MONEY if analysis.asks == "money" else FIGURE
-        # A date's digits count nothing ("Inspection dates: 17 to 28 March 2025"), nor do the
-        # question's own figures, nor a length of time unless time is counted.
-        if analysis.asks_figure and not any(shape.search(q) and counts_something(q, analysis.figures, analysis.counts_time) for q in quoted):
+        if analysis.asks_figure and not any(states_figure(analysis, q) for q in quoted):
             return "the figure"
         if analysis.asks_time and not any(WHEN.search(q) for q in quoted):
             return "the time"
@@ -259,6 +264,16 @@ class LearnedAnswerer:
             quote = (scored.passages[index].content or "")[start:end]
             citations.append({"n": number, **source_fields(meta, quote, meta["start"] + start, meta["start"] + end)})
         return {"answer": answer_text(citations), "citations": citations, "abstained": False, "reason": "answered from the cited passages", "confidence": confidence}
+
+
+def states_figure(analysis: QuestionAnalysis, text: str) -> bool:
+    """`text` states the figure a question asks for: a sum of money for a money question, else any
+    count, share or amount. A date's digits count nothing ("Inspection dates: 17 to 28 March
+    2025"), nor do the question's own figures ("care leavers over 21"), nor a length of time
+    unless time is counted."""
+    if analysis.asks == "money" and not MONEY.search(text):
+        return False
+    return counts_something(text, analysis.figures, analysis.counts_time)
 
 
 def confidence_features(scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> np.ndarray:

@@ -42,6 +42,42 @@ def test_the_kind_of_answer_a_question_asks_for(question, kind):
     assert asks_for(question) == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # A topic or statement, then the question: its last clause says what kind of answer.
+        ("Bristol children's services inspection 2014: how many care leavers had the council lost contact with?", "number"),
+        ("Derby was rated outstanding in 2022 - what were the areas Ofsted still wanted improved?", "list"),
+        ("Hull 2022 inspection: why was practice inconsistent in the agency teams?", "why"),
+        ("Rutland children's services Ofsted 2024 – who led the inspection?", "who"),
+        # Two things set side by side, or an undertaking, are read from the whole question.
+        ("Ofsted judged both Manchester and York outstanding in 2025 - what did it ask each council to work on?", "compare"),
+        ("The director's promise on NFA rates: what was it?", "promised"),
+        # A dash or colon that is not followed by a question keeps the whole question.
+        ("Caseloads in Bradford 2022 - 2023", "other"),
+        ("What did Ofsted say about Leeds: caseloads, supervision and training?", "other"),
+        # A question that asks in its opening words keeps them: what follows is an aside or a
+        # second question.
+        ("How many children - who were looked after - went missing in 2023?", "number"),
+        ("Who was the director at Slough – when the trust was set up?", "who"),
+    ],
+)
+def test_a_question_put_after_a_topic_asks_its_last_clause(question, kind):
+    assert asks_for(question) == kind
+
+
+def test_what_a_question_asks_for_is_read_from_the_clause_that_asks():
+    analysis = analyse("Bristol children's services inspection 2014: how many care leavers had the council lost contact with?")
+    assert analysis.asks_figure
+    # The topic's words still count as key terms and entities.
+    assert "2014" in analysis.entities and {"bristol"} in [set(t) for t in analysis.terms]
+    assert analyse("Trafford 2026 - when did the front door deteriorate?").asks_time
+    # Without a statement before it, nothing changes: "when the committee met" is not asked.
+    assert not analyse("When the committee met, what did the director agree?").asks_time
+    assert not analyse("Care leavers in Bristol: what support do they get?").asks_figure
+    assert analyse("How many children were on plans in Kent: was it more than in 2022?").asks_figure
+
+
 def test_a_sum_of_money_has_the_money_shape_and_other_figures_do_not():
     assert MONEY.search("The decision will save £426k annually.")
     assert MONEY.search("an investment of 4.5 million in early help")
@@ -129,6 +165,25 @@ def test_a_second_sentence_joins_only_when_the_model_thinks_it_answers_too():
     quotes = answerer.choose(_scored([text], [0.9, 0.7, 0.1]))
     assert len(quotes) == 2
     assert all("repainted" not in text[s:e] for _, s, e in quotes)
+
+
+def test_a_count_asked_for_brings_the_next_sentence_when_the_best_holds_only_the_question_s_own_figure():
+    question = "How many care leavers over 21 had stopped receiving a personal adviser?"
+    text = ("When young people become 21, they are no longer provided with a personal adviser. "
+            "At the time of this inspection, there were over 200 young people in this category.")
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
+    scored = _scored([text], [0.8, 0.1])
+    scored.analysis = analyse(question)
+    quotes = answerer.choose(scored)
+    assert [text[s:e] for _, s, e in quotes][-1].endswith("over 200 young people in this category.")
+    assert answerer.missing(scored, quotes) is None
+    # The best sentence alone holds only the question's "21": no figure is stated.
+    assert answerer.missing(scored, quotes[:1]) == "the figure"
+    # A best sentence with a count of its own is quoted alone.
+    counted = "In 2024, 45 young people over 21 no longer had a personal adviser. The service was restructured in spring."
+    scored = _scored([counted], [0.8, 0.1])
+    scored.analysis = analyse(question)
+    assert len(answerer.choose(scored)) == 1
 
 
 def test_a_comparison_quotes_the_best_sentence_of_each_document():
@@ -555,6 +610,9 @@ def test_a_count_is_a_figure_outside_a_date():
     assert not counts_something("4.2 The Council has reviewed its reserves.")
     assert counts_something("21.Caseloads average 18 children per social worker.")
     assert counts_something("12 children ceased to be looked after.")
+    # A name that carries a number counts nothing; a count beside it still does.
+    assert not counts_something("Despite the challenges of COVID-19, leaders have strengthened services.")
+    assert counts_something("During COVID-19, 43 children were visited online.")
 
 
 def test_a_judgement_compared_across_two_years_reads_two_first_pages_and_other_comparisons_none():
@@ -607,3 +665,11 @@ def test_a_question_asking_for_someone_by_name_is_declined_when_the_quotes_name_
     assert not analyse("Who did Leeds appoint to lead the review?").asks_name
     in_place = "The new director of children's services in West Berkshire has a clear vision for Leeds. She chairs the board."
     assert _answer_caseloads(0.99, 0.99, question=asked, text=in_place)["abstained"]
+
+
+def test_a_cause_is_stated_by_what_results_in_or_from_something():
+    from councils.shapes import CAUSE
+
+    assert CAUSE.search("There is a lack of emergency placements. This too often results in children staying overnight in a police station.")
+    assert CAUSE.search("Delays resulted from staff shortages.")
+    assert not CAUSE.search("The results of the audit were shared with the board.")
