@@ -67,6 +67,8 @@ _OVER_TIME = re.compile(r"\b(?:chang\w*|between|before|since|improv\w*|declin\w*
 # Asks for a judgement: a grade word, and no grade already named (a question that names one,
 # "What did X do after the inadequate judgement?", asks about something else).
 _GRADE_WORD = re.compile(r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|judge[ds]?|overall effectiveness|verdict)\b", re.I)
+# "Which grade did Ofsted give Leeds?" opens like a list question but asks for the grade.
+_WHICH_GRADE = re.compile(r"^\W*which (?:(?:overall|ofsted(?:['’]s)?|inspection) )?(?:grades?|judge?ments?|ratings?)\b", re.I)
 _GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
 # A verdict the question states on something ("the case recording system was judged unfit",
 # "rated as weak") is what it starts from, as a named grade is: it asks about something else.
@@ -360,7 +362,8 @@ class InspectionFactFinder:
         asked = asked_clause(question)
         if (
             _GRADE_WORD.search(asked) and not _GRADE_NAMED.search(question) and not _VERDICT_NAMED.search(question)
-            and not _ASKS_ANOTHER_THING.search(question) and asks in ("other", "compare") and not _EITHER_AREA.search(question)
+            and not _ASKS_ANOTHER_THING.search(question) and (asks in ("other", "compare") or _WHICH_GRADE.search(asked))
+            and not _EITHER_AREA.search(question)
             and not _judgement_topic_words(question)
         ):
             years = len(set(YEAR.findall(question)))

@@ -310,6 +310,9 @@ def test_the_answer_stage_compares_sentences_with_its_fine_tuned_encoder():
 # Written by people who had not seen the routing rules (the labelled set's writers), plus the
 # issue's own example; each asks one authority's first-page fact.
 FIRST_PAGE_PARAPHRASES = [
+    # "Which grade ..." opens like a list question; it asks for the grade.
+    ("Which grade did Ofsted give Medway in 2023?", "judgement"),
+    ("Medway 2022 Ofsted: which judgement did leadership receive?", "judgement"),
     ("Which inspector led Medway's 2023 Ofsted inspection?", "inspector"),
     ("Who was the lead inspector for North Yorkshire's 2023 children's services inspection?", "inspector"),
     ("Who was the lead inspector when Ofsted looked at Tower Hamlets children's services in November 2024?", "inspector"),
@@ -346,6 +349,9 @@ FIRST_PAGE_PARAPHRASES = [
 ]
 # Questions that mention inspections or grades but ask for something else.
 NOT_FIRST_PAGE = [
+    # Which of the grades, or which areas, not the grade itself.
+    "Doncaster 2025 inspection: which judgement was not rated good?",
+    "Which areas did Ofsted judge weak in Leeds in 2023?",
     "Why was Croydon rated inadequate by Ofsted in 2017?",
     "Who was the government commissioner looking at Medway's children's services after the 2019 Ofsted judgement?",
     "Which organisation was brought in as improvement partner for West Berkshire children's services after the 2015 inadequate Ofsted judgement?",
