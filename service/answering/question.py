@@ -81,15 +81,16 @@ def stems(text: str) -> list[str]:
     return stemmer().stemWords(TOKEN.findall(text.lower().replace("’", "'")))
 
 
-# A question put after a statement or a topic ("Bristol 2014 inspection: how many care leavers
-# had the council lost contact with?", "Derby was rated outstanding in 2022 - what were the two
-# areas?") asks its last clause; the words before it say what it is about.
+# A question put after a statement or a topic ("Bolton's front door was rated weak in 2023: what
+# did the council do?", "Medway 2022 Ofsted: which judgement did leadership receive?") asks its
+# last clause; the words before it say what it is about. The first-page routing reads it; the
+# answer stage does not yet (eval/README.md, eighteenth and nineteenth scorings).
 _LAST_CLAUSE = re.compile(
     r"^.*(?:\s[-–—]\s|[:;]\s)(?=\s*(?:what|which|who|whom|whose|how|when|why|where|by when|did|does|do|was|were|is|are|has|have|had|will|would|can|could)\b)",
     re.I | re.S,
 )
-# Kinds read from the whole question: what it is about (two things set side by side, an
-# undertaking), not how it opens.
+# Kinds that say what a question is about (two things set side by side, an undertaking), not
+# how it asks: they do not make its opening words the clause that asks.
 _KINDS_OF_WHOLE = ("compare", "promised")
 
 
@@ -105,10 +106,8 @@ def asked_clause(question: str) -> str:
 
 
 def asks_for(question: str) -> str:
-    """The kind of answer a question asks for (first matching kind in `_ASKS`, else "other"): how
-    the clause that asks opens, or what the whole question is about."""
-    clause = asked_clause(question)
-    return next((kind for kind, pattern in _ASKS if pattern.search(question if kind in _KINDS_OF_WHOLE else clause)), "other")
+    """The kind of answer a question asks for (first matching kind in `_ASKS`, else "other")."""
+    return next((kind for kind, pattern in _ASKS if pattern.search(question)), "other")
 
 
 def key_terms(question: str, additions: list[str]) -> list[frozenset[str]]:
@@ -210,12 +209,10 @@ def analyse(question: str, additions: list[str] | None = None, asked: str | None
     authorities it names."""
     asks = asks_for(question)
     whole = asked or question
-    # What is asked for is read from the clause that asks; the key terms and entities from all of it.
-    clause = asked_clause(question)
     return QuestionAnalysis(
         asks=asks, terms=key_terms(question, additions or []), entities=entities(question),
-        asks_name=bool(_ASKS_NAME.search(clause)), asks_figure=asks == "money" or bool(_ASKS_COUNT.search(clause)),
+        asks_name=bool(_ASKS_NAME.search(question)), asks_figure=asks == "money" or bool(_ASKS_COUNT.search(question)),
         figures=tuple(f.rstrip(".,") for f in _FIGURE.findall(CALENDAR_DATE.sub(" ", whole))), counts_time=bool(_ASKS_TIME.search(whole)),
-        asks_time=asks == "when" and not _WHEN_CLAUSE.search(clause), asks_share=bool(_ASKS_SHARE.search(clause)),
-        asks_authority=tuple(authority_registry().named_in(whole)) if _ASKS_AUTHORITY.search(clause) else None,
+        asks_time=asks == "when" and not _WHEN_CLAUSE.search(question), asks_share=bool(_ASKS_SHARE.search(question)),
+        asks_authority=tuple(authority_registry().named_in(whole)) if _ASKS_AUTHORITY.search(question) else None,
     )
