@@ -161,10 +161,11 @@ class LearnedAnswerer:
         best_candidate = scored.candidates[best]
         best_spans = scored.spans_by_passage[best_candidate.passage_index]
         best_text = scored.passages[best_candidate.passage_index].content or ""
-        if not self.has_shape(scored.analysis, best_text[best_candidate.start : best_candidate.end]) and best_candidate.position + 1 < len(best_spans):
+        # (`has_shape` is None, not False, when the question asks for no particular shape.)
+        if self.has_shape(scored.analysis, best_text[best_candidate.start : best_candidate.end]) is False and best_candidate.position + 1 < len(best_spans):
             start, end = best_spans[best_candidate.position + 1]
             following = (best_candidate.passage_index, best_candidate.position + 1)
-            if self.has_shape(scored.analysis, best_text[start:end]) is True and following not in quotes and len(quotes) < policy.max_quotes:
+            if self.has_shape(scored.analysis, best_text[start:end]) and following not in quotes and len(quotes) < policy.max_quotes:
                 quotes.append(following)
         # The sentence before a quote that opens by pointing back ("This…", "He…"), so it reads alone.
         for passage_index, position in list(quotes):
