@@ -50,7 +50,6 @@ class Asked:
     structured: bool  # a structured fact answered it (no sentence choice to learn)
     topic: str
     additions: list[str]
-    embedding: list[float]
     passages: list[Document]
 
 
@@ -65,11 +64,11 @@ def ask_all(engine: QueryEngine, questions: list[KnownAnswer]) -> list[Asked]:
     asked = []
     for known in questions:
         result = engine.run_ask_pipeline(
-            AskRequest(question=known.question, filters=Filters(**known.filters)), outputs={"scope", "expander", "embedder", "inspection_facts"}
+            AskRequest(question=known.question, filters=Filters(**known.filters)), outputs={"scope", "expander", "inspection_facts"}
         )
         asked.append(
             Asked(known, result["inspection_facts"]["answer"] is not None, result["scope"]["topic"], result["expander"]["additions"],
-                  result["embedder"]["embedding"], result["deduplicator"]["passages"])
+                  result["deduplicator"]["passages"])
         )
     return asked
 
@@ -82,7 +81,7 @@ def collect(answerer: LearnedAnswerer, asked: list[Asked]) -> list[Collected]:
         if a.structured:
             rows.append(Collected(a.known, None, np.zeros(0)))
             continue
-        scored = answerer.featurise(a.topic, a.passages, a.embedding, a.additions, asked=a.known.question)
+        scored = answerer.featurise(a.topic, a.passages, a.additions, asked=a.known.question)
         labels = []
         for i, c in enumerate(scored.candidates):
             meta = scored.passages[c.passage_index].meta

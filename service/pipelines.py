@@ -27,7 +27,7 @@ def build_search_pipeline(
     *,
     expand_glossary: bool = True,
     read_scope: bool = True,
-    with_vectors: bool = False,
+    exact_similarity: bool = False,
     relevance_floor: float | None = None,
 ) -> Pipeline:
     """query -> glossary expansion -> dense embedding -> hybrid retrieval (within the scope the
@@ -43,7 +43,7 @@ def build_search_pipeline(
             top_k=settings.default_k,
             prefetch_limit=settings.prefetch_limit,
             weights=settings.fusion_weights,
-            with_vectors=with_vectors,
+            exact_similarity=exact_similarity,
         ),
     )
     pipeline.add_component("floor", RelevanceFloor(floor=relevance_floor))
@@ -66,9 +66,10 @@ def build_search_pipeline(
 def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True, read_scope: bool = True) -> Pipeline:
     """The search pipeline followed by answering: first-page facts of the Ofsted report the
     question names, else the answer stage (learned by default) over the passages."""
-    # The answerer measures each passage's cosine similarity, so the retriever returns vectors;
-    # it judges relevance itself (its calibrated confidence), so no floor is applied.
-    pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope, with_vectors=True)
+    # The answerer weighs each passage's exact cosine similarity, so the retriever measures it for
+    # passages only BM25 found too; it judges relevance itself (its calibrated confidence), so no
+    # floor is applied.
+    pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope, exact_similarity=True)
     if settings.answerer == "learned":
         answerer = LearnedAnswerer(
             model=index.settings.model, min_confidence=settings.min_confidence, policy=AnswerPolicy(passages_read=settings.answer_passages)
@@ -84,10 +85,9 @@ def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expan
     pipeline.connect("expander.query", "inspection_facts.question")
     pipeline.connect("scope.scope", "inspection_facts.scope")
     pipeline.connect("inspection_facts.answer", "answerer.known_answer")
-    # The answerer reads the question's topic (its words less the scope), its vector, the glossary additions and the passages.
+    # The answerer reads the question's topic (its words less the scope), the glossary additions and the passages.
     pipeline.connect("scope.topic", "answerer.question")
     pipeline.connect("expander.additions", "answerer.additions")
-    pipeline.connect("embedder.embedding", "answerer.query_embedding")
     pipeline.connect("deduplicator.passages", "answerer.passages")
     if settings.answerer == "learned":
         # Its fine-tuned sentence encoder reads the whole question, as it was trained to.

@@ -117,23 +117,22 @@ def sentence_features(
     passages: list[str],
     metas: list[dict],
     scores: list[float],
-    query_vector: np.ndarray,
-    passage_vectors: np.ndarray,
+    passage_similarity: np.ndarray,
     candidates: list[Candidate],
     spans_by_passage: list[list[tuple[int, int]]],
     sentence_vectors: np.ndarray,
     weights: list[float],
     question_vector: np.ndarray,
 ) -> np.ndarray:
-    """One row of FEATURE_NAMES per candidate. `query_vector` is the retrieval embedding the
-    passages' stored vectors are compared with; `question_vector` is the question in the sentence
-    encoder's space, compared with `sentence_vectors`."""
+    """One row of FEATURE_NAMES per candidate. `passage_similarity` is each passage's cosine
+    similarity to the retrieval query (stored vectors, base MiniLM); `question_vector` is the
+    question in the sentence encoder's space, compared with `sentence_vectors`."""
     rows = np.zeros((len(candidates), len(FEATURE_NAMES)), dtype=np.float32)
     if not candidates:
         return rows
     by_key = {(c.passage_index, c.position): i for i, c in enumerate(candidates)}
     cos_sentence = sentence_vectors @ question_vector
-    cos_passage = passage_vectors @ query_vector if len(passage_vectors) else np.zeros(len(passages))
+    cos_passage = passage_similarity
     top_score = max(scores) if scores and max(scores) > 0 else 1.0
     shape = SHAPES.get(analysis.asks)
     passage_coverage = [coverage(analysis, weights, p) for p in passages]

@@ -2,7 +2,6 @@ import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
 import Stemmer
 from haystack import Document, component
 
@@ -73,7 +72,7 @@ class ExtractiveAnswerer:
 
     Usage:
         answerer = ExtractiveAnswerer(min_confidence=0.4)
-        answerer.run(question=q, query_embedding=v, passages=passages, additions=["no further action"])
+        answerer.run(question=q, passages=passages, additions=["no further action"])
     """
 
     def __init__(self, max_sentences: int = 4, min_confidence: float = RULES_MIN_CONFIDENCE, semantic_weight: float = 0.5, passages_considered: int = 5):
@@ -147,14 +146,13 @@ class ExtractiveAnswerer:
         self,
         question: str,
         passages: list[Document],
-        query_embedding: list[float] | None = None,
         additions: list[str] | None = None,
         known_answer: dict | None = None,
     ):
         """
         :param question: The user's question.
-        :param passages: Retrieved passages, best first (content is the stored quote text).
-        :param query_embedding: The question's dense vector, for cosine similarity.
+        :param passages: Retrieved passages, best first (content is the stored quote text), each
+            with its cosine similarity to the query (`meta["dense_score"]`).
         :param additions: Glossary terms added to the query.
         :param known_answer: An answer already found from structured facts (citations, reason,
             confidence, abstained); it is given as it is.
@@ -196,12 +194,11 @@ class ExtractiveAnswerer:
                 return 0.0
             return sum(w for alternatives, w in zip(terms, weights) if self._matches(alternatives, stems, joined)) / total_weight
 
-        query = np.asarray(query_embedding, dtype=np.float32) if query_embedding is not None else None
         candidates: list[ScoredSentence] = []
         best_evidence = 0.0
         for index, passage in enumerate(considered):
             text = passage.content or ""
-            cosine = float(np.dot(query, np.asarray(passage.embedding, dtype=np.float32))) if query is not None and passage.embedding else 0.0
+            cosine = float(passage.meta.get("dense_score") or 0.0)
             passage_coverage = coverage(*passage_stems[index])
             evidence = self.semantic_weight * cosine + (1 - self.semantic_weight) * passage_coverage
             best_evidence = max(best_evidence, evidence)

@@ -1,5 +1,6 @@
 from typing import Literal
 
+import numpy as np
 from haystack import Document, component
 
 from indexes import ScrutinyIndex, SearchFilter
@@ -25,7 +26,7 @@ class HybridRetriever:
         mode: Mode = "hybrid",
         prefetch_limit: int = 50,
         weights: tuple[float, float] | None = None,
-        with_vectors: bool = False,
+        exact_similarity: bool = False,
     ):
         """
         :param index: The open index.
@@ -33,7 +34,9 @@ class HybridRetriever:
         :param mode: "hybrid" (default), "dense" or "sparse" (BM25 only).
         :param prefetch_limit: Candidates each branch contributes to the fusion.
         :param weights: Fusion weights of the (dense, BM25) branches; None weighs them equally.
-        :param with_vectors: Return each passage's dense vector (the answerer needs it; search does not).
+        :param exact_similarity: Give every passage its exact cosine similarity to the query as
+            `dense_score` (the answerers weigh it); otherwise a passage only BM25 found carries
+            the dense branch's lowest score, an upper bound.
         :raises ValueError: for a mode outside those three, non-positive limits or weights.
         """
         if mode not in ("hybrid", "dense", "sparse"):
@@ -47,7 +50,7 @@ class HybridRetriever:
             raise ValueError(f"weights must be two positive numbers (dense, BM25), got {weights}")
         self.prefetch_limit = prefetch_limit
         self.weights = weights
-        self.with_vectors = with_vectors
+        self.exact_similarity = exact_similarity
 
     @component.output_types(passages=list[Document])
     def run(
@@ -68,8 +71,9 @@ class HybridRetriever:
         :param fallback_filters: Tried when `filters` find nothing (filters narrowed by reading
             the question fall back to the request's own).
         :returns: `passages`, best first, each with the stored payload and its raw cosine
-            similarity (`dense_score`) as `meta`, the fused score and, with `with_vectors`, its
-            dense vector as `embedding`.
+            similarity (`dense_score`) as `meta`, and the fused score. (Not its vector: the
+            pipeline deep-copies every component's inputs, and 50 vectors of 384 floats cost
+            more to copy than the rest of the passages.)
         """
         top_k = self.top_k if top_k is None else top_k
         mode = self.mode if mode is None else mode
@@ -83,12 +87,18 @@ class HybridRetriever:
                 mode=mode,
                 prefetch_limit=max(self.prefetch_limit, top_k),
                 weights=self.weights,
-                with_dense=self.with_vectors,
+                with_dense=self.exact_similarity,
             )
             if hits:
                 break
+        query = np.asarray(query_embedding, dtype=np.float32)
         passages = [
-            Document(id=hit.id, content=hit.payload.get("text"), meta={**hit.payload, "dense_score": hit.dense_score}, score=hit.score, embedding=hit.dense)
+            Document(
+                id=hit.id,
+                content=hit.payload.get("text"),
+                meta={**hit.payload, "dense_score": float(query @ np.asarray(hit.dense, dtype=np.float32)) if hit.dense is not None else hit.dense_score},
+                score=hit.score,
+            )
             for hit in hits
         ]
         return {"passages": passages}

@@ -53,7 +53,7 @@ class LearnedAnswerer:
 
     Usage:
         answerer = LearnedAnswerer(model="/path/to/all-MiniLM-L6-v2")
-        answerer.run(question=q, passages=passages, query_embedding=v)
+        answerer.run(question=q, passages=passages)
     """
 
     def __init__(self, model: str, model_path: str | None = None, min_confidence: float | None = None, policy: AnswerPolicy = DEFAULT_POLICY):
@@ -95,19 +95,15 @@ class LearnedAnswerer:
         self.warm_up()
         return self._answer_model.threshold if self.min_confidence is None else self.min_confidence
 
-    def score(
-        self, question: str, passages: list[Document], query_embedding: list[float], additions: list[str] | None = None, asked: str | None = None
-    ) -> ScoredCandidates:
+    def score(self, question: str, passages: list[Document], additions: list[str] | None = None, asked: str | None = None) -> ScoredCandidates:
         """Candidate sentences of the passages read, their features and probabilities."""
         self.warm_up()
-        scored = self.featurise(question, passages, query_embedding, additions, asked)
+        scored = self.featurise(question, passages, additions, asked)
         if scored.candidates:
             scored.probabilities = self._answer_model.sentence.probability(scored.features)
         return scored
 
-    def featurise(
-        self, question: str, passages: list[Document], query_embedding: list[float], additions: list[str] | None = None, asked: str | None = None
-    ) -> ScoredCandidates:
+    def featurise(self, question: str, passages: list[Document], additions: list[str] | None = None, asked: str | None = None) -> ScoredCandidates:
         """Candidate sentences of the passages read and their features, with the encoder in use
         (`use_encoder`; base MiniLM until one is set). `question` is the topic the key terms come
         from; `asked` the whole question as put, which the sentence encoder compares sentences with."""
@@ -118,12 +114,11 @@ class LearnedAnswerer:
         analysis = analyse(question, additions, asked)
         candidates, spans = split_candidates(texts)
         weights, unseen_share = term_weights(analysis, texts)
-        query = np.asarray(query_embedding, dtype=np.float32)
-        passage_vectors = np.asarray([p.embedding if p.embedding is not None else np.zeros(len(query)) for p in read], dtype=np.float32).reshape(len(read), len(query))
+        passage_similarity = np.asarray([p.meta.get("dense_score") or 0.0 for p in read], dtype=np.float32)
         # The question and its candidate sentences in one batch: one call into the encoder.
         vectors = self._encoder.encode([asked or question] + [texts[c.passage_index][c.start : c.end] for c in candidates])
         features = sentence_features(
-            analysis, texts, [p.meta for p in read], [float(p.score or 0.0) for p in read], query, passage_vectors,
+            analysis, texts, [p.meta for p in read], [float(p.score or 0.0) for p in read], passage_similarity,
             candidates, spans, vectors[1:], weights, question_vector=vectors[0],
         )
         return ScoredCandidates(analysis, read, candidates, spans, features, np.zeros(len(candidates)), unseen_share, weights)
@@ -229,15 +224,14 @@ class LearnedAnswerer:
         self,
         question: str,
         passages: list[Document],
-        query_embedding: list[float] | None = None,
         additions: list[str] | None = None,
         known_answer: dict | None = None,
         asked: str | None = None,
     ):
         """
         :param question: The question's topic (the question less what became filters).
-        :param passages: Retrieved passages, best first, with their dense vectors.
-        :param query_embedding: The question's dense vector.
+        :param passages: Retrieved passages, best first, each with its cosine similarity to the
+            query (`meta["dense_score"]`).
         :param additions: Glossary terms added to the query.
         :param known_answer: An answer already found from structured facts; given as it is.
         :param asked: The whole question as put (default `question`), for the sentence encoder.
@@ -245,9 +239,9 @@ class LearnedAnswerer:
         """
         if known_answer is not None:
             return {"answer": answer_text(known_answer["citations"]) or None, **known_answer}
-        if not passages or query_embedding is None:
+        if not passages:
             return {"answer": None, "citations": [], "abstained": True, "reason": "no passages match the question and filters", "confidence": 0.0}
-        scored = self.score(question, passages, query_embedding, additions, asked)
+        scored = self.score(question, passages, additions, asked)
         quotes = self.choose(scored)
         confidence, answerable = self.judge(scored, quotes)
         missing = self.missing(scored, quotes) if quotes else None

@@ -451,8 +451,8 @@ def _answer_caseloads(right: float, holds: float, min_confidence: float | None =
     model = AnswerModel(shipped.sentence, _constant(right), 0.5, {}, None, shipped.encoder_path, answerable=_constant(holds))
     answerer = LearnedAnswerer(model=IndexSettings().model, min_confidence=min_confidence)
     answerer.use_model(model)
-    passage = Document(content=text, embedding=[0.0] * 384, meta={"document_id": "d0", "start": 0, "source": "leeds.pdf"}, score=1.0)
-    return answerer.run(question=question, passages=[passage], query_embedding=[0.0] * 384, asked=asked)
+    passage = Document(content=text, meta={"document_id": "d0", "start": 0, "source": "leeds.pdf", "dense_score": 0.0}, score=1.0)
+    return answerer.run(question=question, passages=[passage], asked=asked)
 
 
 @pytest.mark.parametrize(("right", "holds", "declines"), [(0.99, 0.01, True), (0.01, 0.99, False)])
