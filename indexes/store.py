@@ -270,9 +270,11 @@ class ScrutinyIndex:
         with_dense: bool = False,
     ) -> list[ChunkHit]:
         """Chunks ranked by dense similarity, BM25, or both fused with reciprocal-rank fusion;
-        `with_dense` returns each hit's dense vector too."""
+        `with_dense` returns each hit's dense vector too. `dense` may be a list or an array."""
         if mode not in ("hybrid", "dense", "sparse"):
             raise ValueError(f"mode must be one of hybrid, dense, sparse; got {mode!r}")
+        if dense is not None and not isinstance(dense, list):
+            dense = [float(x) for x in dense]
         search_filter = self._scoped(search_filter)
         sparse = self.sparse_encoder.embed_query(query_text) if query_text and mode != "dense" else None
         if sparse is not None and not sparse.indices:

@@ -55,7 +55,7 @@ class HybridRetriever:
     @component.output_types(passages=list[Document])
     def run(
         self,
-        query_embedding: list[float],
+        query_embedding: np.ndarray | list[float],
         query_text: str,
         filters: SearchFilter | None = None,
         top_k: int | None = None,
@@ -77,10 +77,11 @@ class HybridRetriever:
         """
         top_k = self.top_k if top_k is None else top_k
         mode = self.mode if mode is None else mode
+        query = np.asarray(query_embedding, dtype=np.float32)
         hits = []
         for search_filter in (filters, fallback_filters) if fallback_filters not in (None, filters) else (filters,):
             hits = self.index.search(
-                dense=query_embedding,
+                dense=query.tolist(),
                 query_text=query_text,
                 search_filter=search_filter,
                 limit=top_k,
@@ -91,7 +92,6 @@ class HybridRetriever:
             )
             if hits:
                 break
-        query = np.asarray(query_embedding, dtype=np.float32)
         passages = [
             Document(
                 id=hit.id,

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import numpy as np
 from haystack import component
 
 from service.onnx_encoder import shared_encoder
@@ -36,12 +37,14 @@ class OnnxTextEmbedder:
         if self._encoder is None:
             self._encoder = shared_encoder(self.model, self.cache_dir, self.threads)
 
-    @component.output_types(embedding=list[float])
+    @component.output_types(embedding=np.ndarray)
     def run(self, text: str):
         """
         :param text: The query.
-        :returns: `embedding`, its normalised 384-dimensional vector.
+        :returns: `embedding`, its normalised 384-dimensional vector as a float32 array. (Not a
+            list: the pipeline deep-copies every component's inputs, and copying 384 Python floats
+            one by one took ~8 ms a time, an array a few microseconds.)
         """
         if self._encoder is None:
             self.warm_up()
-        return {"embedding": self._encoder.encode([text])[0].tolist()}
+        return {"embedding": self._encoder.encode([text])[0]}
