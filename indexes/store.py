@@ -349,6 +349,11 @@ class ScrutinyIndex:
     def optimize(self) -> None:
         self.backend.optimize()
 
+    def warm(self) -> int:
+        """Load what searches read of every passage, so the first searches are not slower than
+        the rest (embedded backend); returns how many passages were read."""
+        return self.backend.warm("chunks", CHUNK_HIT_FIELDS)
+
     def close(self) -> None:
         try:
             self.backend.close()

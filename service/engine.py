@@ -75,7 +75,9 @@ class QueryEngine:
         self.originals = OriginalFinder()
 
     def warm_up(self) -> None:
-        """Load the model and run one query, so the first user request is not the slow one."""
+        """Load the model and the passages and run one query, so the first user request is not
+        the slow one."""
+        logger.info("read {count} passages into memory", count=self.index.warm())
         self.search_pipeline.warm_up()
         self.ask_pipeline.warm_up()
         with reading_as(ACCESS_LEVELS):  # nobody sees this answer

@@ -73,6 +73,15 @@ def test_documents_round_trip_with_text_and_sources(index):
         index.get_document("missing")
 
 
+def test_warming_reads_every_passage_embedded_and_none_from_a_server_and_changes_no_result(index):
+    query = "closing cases with no further action"
+    before = [(h.id, h.score) for h in index.search(dense=fake_vector(query), query_text=query, limit=5)]
+    embedded = index.settings.qdrant_url is None
+    assert index.warm() == (index.count_chunks() if embedded else 0)
+    assert index.count_chunks() == 5
+    assert [(h.id, h.score) for h in index.search(dense=fake_vector(query), query_text=query, limit=5)] == before
+
+
 def test_hybrid_search_ranks_the_matching_passage_first(index):
     query = "closing cases with no further action"
     hits = index.search(dense=fake_vector(query), query_text=query, limit=3)

@@ -1,4 +1,7 @@
-"""A service started after an ingest was killed mid-write never shows what it left behind."""
+"""What a service does before it answers: removes what an interrupted ingest left behind, and
+reads every passage once so the first searches are not the slow ones."""
+
+import logging
 
 from fastapi.testclient import TestClient
 
@@ -27,3 +30,16 @@ def test_orphan_chunks_are_removed_before_the_service_answers(sample_index_copy)
 
     with open_index(settings) as index:
         assert index.integrity().is_clean
+
+
+def test_the_service_reads_every_passage_before_it_answers(sample_index_copy, caplog):
+    from indexes import IndexSettings, open_index
+    from service.app import create_app
+    from service.settings import ServiceSettings
+
+    settings = IndexSettings(index_path=sample_index_copy)
+    with open_index(settings) as index:
+        chunks = index.count_chunks()
+    with caplog.at_level(logging.INFO, logger="service.engine"), TestClient(create_app(ServiceSettings(index=settings))) as client:
+        assert client.get("/health").json()["chunks"] == chunks
+    assert f"read {chunks} passages into memory" in caplog.text
