@@ -22,8 +22,9 @@ def test_onnx_and_sentence_transformers_vectors_agree(tmp_path):
     onnx = OnnxTextEmbedder(model=model, cache_dir=str(tmp_path))
     reference = SentenceTransformer(model, device="cpu", local_files_only=True).encode(TEXTS, normalize_embeddings=True)
     for text, expected in zip(TEXTS, reference):
-        vector = np.asarray(onnx.run(text=text)["embedding"])
-        assert vector.shape == (384,)
+        vector = onnx.run(text=text)["embedding"]
+        # An array, not a list: the pipeline deep-copies each input, a list float by float.
+        assert isinstance(vector, np.ndarray) and vector.dtype == np.float32 and vector.shape == (384,)
         assert float(vector @ expected) > 0.9999
 
 
