@@ -5,6 +5,7 @@ import pytest
 from indexes import ChunkRecord, DocumentRecord, IndexSettings, open_index
 from indexes.sparse import bm25_encoder
 from service.components.hybrid_retriever import HybridRetriever
+from tests.indexes.test_store import fake_vector
 
 TEXTS = [
     "Rates of closing cases with no further action were high compared to other areas.",
@@ -14,16 +15,6 @@ TEXTS = [
     "The Chairman asked that an update report on recruitment be made.",
     "Unaccompanied asylum seeking children were placed out of county.",
 ]
-
-
-def fake_vector(text: str, dimension: int = 8) -> list[float]:
-    """Letter counts folded into `dimension` slots, normalised: a deterministic stand-in embedding."""
-    vector = [0.0] * dimension
-    for i, char in enumerate(text.lower()):
-        if char.isalpha():
-            vector[(ord(char) + i % 3) % dimension] += 1.0
-    norm = sum(v * v for v in vector) ** 0.5 or 1.0
-    return [v / norm for v in vector]
 
 
 def cosine(a: list[float], b: list[float]) -> float:
