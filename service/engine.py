@@ -77,7 +77,8 @@ class QueryEngine:
     def warm_up(self) -> None:
         """Load the model and the passages and run one query, so the first user request is not
         the slow one."""
-        logger.info("read {count} passages into memory", count=self.index.warm())
+        if read := self.index.warm():
+            logger.info("read {count} passages into memory", count=read)
         self.search_pipeline.warm_up()
         self.ask_pipeline.warm_up()
         with reading_as(ACCESS_LEVELS):  # nobody sees this answer

@@ -185,19 +185,6 @@ class EdgeBackend:
         for shard in self._shards.values():
             self._call("optimize", shard.optimize)
 
-    def warm(self, collection: Collection, fields: list[str] | None = None) -> int:
-        """Read every point's `fields` once; returns how many. A shard just opened reads a
-        point's payload slowly the first time it is asked for (on 50k chunks a search's two branch
-        queries took ~2.5x as long for passages not yet read), so a service reads them all before
-        its first user does: ~3 s and ~40 MB for the whole corpus."""
-        read, offset = 0, None
-        while True:
-            request = edge.ScrollRequest(offset=offset, limit=1000, filter=None, with_payload=_selector(fields), with_vector=False)
-            records, offset = self._call("warm", self._shards[collection].scroll, request)
-            read += len(records)
-            if offset is None:
-                return read
-
     def close(self) -> None:
         for shard in self._shards.values():
             try:

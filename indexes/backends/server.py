@@ -182,11 +182,6 @@ class ServerBackend:
     def optimize(self) -> None:
         """The server runs its optimizers itself."""
 
-    def warm(self, collection: Collection, fields: list[str] | None = None) -> int:
-        """The server keeps its own caches warm; reading every point over the network would cost
-        more than it saves. Reads nothing."""
-        return 0
-
     def close(self) -> None:
         self._client.close()
 

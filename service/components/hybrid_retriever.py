@@ -35,8 +35,9 @@ class HybridRetriever:
         :param prefetch_limit: Candidates each branch contributes to the fusion.
         :param weights: Fusion weights of the (dense, BM25) branches; None weighs them equally.
         :param exact_similarity: Give every passage its exact cosine similarity to the query as
-            `dense_score` (the answerers weigh it); otherwise a passage only BM25 found carries
-            the dense branch's lowest score, an upper bound.
+            `dense_score` (the answerers weigh it); otherwise `dense_score` is what the index
+            gives: under score fusion a passage only BM25 found carries a stand-in, the lowest
+            score the dense branch returned.
         :raises ValueError: for a mode outside those three, non-positive limits or weights.
         """
         if mode not in ("hybrid", "dense", "sparse"):
@@ -70,10 +71,10 @@ class HybridRetriever:
         :param mode: Overrides the default retrieval mode.
         :param fallback_filters: Tried when `filters` find nothing (filters narrowed by reading
             the question fall back to the request's own).
-        :returns: `passages`, best first, each with the stored payload and its raw cosine
-            similarity (`dense_score`) as `meta`, and the fused score. (Not its vector: the
-            pipeline deep-copies every component's inputs, and 50 vectors of 384 floats cost
-            more to copy than the rest of the passages.)
+        :returns: `passages`, best first, each with the stored payload and its `dense_score` (see
+            `exact_similarity`) as `meta`, and the fused score. (Not its vector: the pipeline
+            deep-copies every component's inputs, and 50 vectors of 384 floats cost more to copy
+            than the rest of the passages.)
         """
         top_k = self.top_k if top_k is None else top_k
         mode = self.mode if mode is None else mode
@@ -81,7 +82,7 @@ class HybridRetriever:
         hits = []
         for search_filter in (filters, fallback_filters) if fallback_filters not in (None, filters) else (filters,):
             hits = self.index.search(
-                dense=query.tolist(),
+                dense=query,
                 query_text=query_text,
                 search_filter=search_filter,
                 limit=top_k,

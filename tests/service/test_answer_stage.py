@@ -7,11 +7,12 @@ from haystack import Document
 
 from councils.dates import uk_date
 from councils.shapes import MONEY
-from service.answering.features import ANAPHORIC_START, FEATURE_NAMES, SHAPES, Candidate, entity_support, split_candidates
+from service.answering.features import ANAPHORIC_START, COS_PASSAGE, FEATURE_NAMES, SHAPES, Candidate, entity_support, split_candidates
 from service.answering.model import CONFIDENCE_FEATURES, AnswerModel, Logistic, ModelFileError
 from service.answering.policy import AnswerPolicy
 from service.answering.presentation import answer_text, lead_in
 from service.answering.question import analyse, asked_clause, asks_for, entities, key_terms
+from service.components.extractive_answerer import ExtractiveAnswerer
 from service.components.learned_answerer import LearnedAnswerer, ScoredCandidates
 from service.components.relevance_floor import RelevanceFloor
 
@@ -664,3 +665,22 @@ def test_a_cause_is_stated_by_what_results_in_or_from_something():
     assert CAUSE.search("There is a lack of emergency placements. This too often results in children staying overnight in a police station.")
     assert CAUSE.search("Delays resulted from staff shortages.")
     assert not CAUSE.search("The results of the audit were shared with the board.")
+
+
+def test_both_answerers_weigh_each_passage_by_the_similarity_the_retriever_measured():
+    from indexes import IndexSettings
+
+    # The same words in two passages the retriever found more and less similar to the query.
+    passages = [Document(content=CASELOADS, meta={"document_id": f"d{i}", "start": 0, "source": f"{i}.pdf", "dense_score": score}, score=1.0)
+                for i, score in enumerate((0.2, 0.7))]
+    answerer = LearnedAnswerer(model=IndexSettings().model)
+    answerer.use_model(AnswerModel.load())
+    scored = answerer.featurise("What were caseloads in Leeds?", passages)
+    assert [float(scored.features[i, COS_PASSAGE]) for i, c in enumerate(scored.candidates)] == pytest.approx(
+        [(0.2, 0.7)[c.passage_index] for c in scored.candidates]
+    )
+    # The rules answerer's evidence is its best passage's similarity when meaning alone counts.
+    rules = ExtractiveAnswerer(min_confidence=0.0, semantic_weight=1.0)
+    for score in (0.3, 0.6):
+        passage = Document(content=CASELOADS, meta={"document_id": "d0", "start": 0, "source": "0.pdf", "dense_score": score}, score=1.0)
+        assert rules.run(question="caseloads in Leeds", passages=[passage])["confidence"] == pytest.approx(score, abs=1e-4)

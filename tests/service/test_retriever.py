@@ -50,7 +50,7 @@ def test_passages_only_bm25_found_get_their_exact_similarity_when_asked(index, e
         for p in passages:
             assert p.meta["dense_score"] == pytest.approx(cosine(fake_vector(query), fake_vector(p.content)), abs=1e-5)
     else:
-        # The dense branch's lowest score stands in (an upper bound), not the passage's own.
+        # The dense branch's lowest score stands in, not the passage's own.
         assert bm25_only[0].meta["dense_score"] == pytest.approx(dense[-1].score, abs=1e-5)
         assert bm25_only[0].meta["dense_score"] != pytest.approx(similarity, abs=1e-3)
     # Vectors stay out of the passages: the pipeline deep-copies every component's inputs.

@@ -1,8 +1,6 @@
 """What a service does before it answers: removes what an interrupted ingest left behind, and
 reads every passage once so the first searches are not the slow ones."""
 
-import logging
-
 from fastapi.testclient import TestClient
 
 
@@ -32,14 +30,18 @@ def test_orphan_chunks_are_removed_before_the_service_answers(sample_index_copy)
         assert index.integrity().is_clean
 
 
-def test_the_service_reads_every_passage_before_it_answers(sample_index_copy, caplog):
-    from indexes import IndexSettings, open_index
+def test_the_service_reads_every_passage_before_it_answers(sample_index_copy, monkeypatch):
+    from indexes import IndexSettings, ScrutinyIndex, open_index
     from service.app import create_app
     from service.settings import ServiceSettings
 
-    settings = IndexSettings(index_path=sample_index_copy)
+    settings = IndexSettings(index_path=sample_index_copy, qdrant_url=None)
     with open_index(settings) as index:
-        chunks = index.count_chunks()
-    with caplog.at_level(logging.INFO, logger="service.engine"), TestClient(create_app(ServiceSettings(index=settings))) as client:
-        assert client.get("/health").json()["chunks"] == chunks
-    assert f"read {chunks} passages into memory" in caplog.text
+        chunks = sum(1 for _ in index.iter_chunks())
+    read = []
+    warm = ScrutinyIndex.warm
+    monkeypatch.setattr(ScrutinyIndex, "warm", lambda self: read.append(warm(self)) or read[-1])
+    with TestClient(create_app(ServiceSettings(index=settings))) as client:
+        assert read == [chunks] and chunks > 0  # before the first request
+        assert client.get("/search", params={"q": "caseloads"}).status_code == 200
+    assert read == [chunks]
