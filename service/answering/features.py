@@ -132,7 +132,6 @@ def sentence_features(
         return rows
     by_key = {(c.passage_index, c.position): i for i, c in enumerate(candidates)}
     cos_sentence = sentence_vectors @ question_vector
-    cos_passage = passage_similarity
     top_score = max(scores) if scores and max(scores) > 0 else 1.0
     shape = SHAPES.get(analysis.asks)
     passage_coverage = [coverage(analysis, weights, p) for p in passages]
@@ -151,7 +150,7 @@ def sentence_features(
         rows[i] = (
             cos_sentence[i],
             float(window_vector @ question_vector),
-            cos_passage[c.passage_index],
+            passage_similarity[c.passage_index],
             1.0 / (1 + c.passage_index),
             scores[c.passage_index] / top_score,
             coverage(analysis, weights, sentence),
