@@ -1,4 +1,5 @@
-"""`scrutiny index check [--repair]`: find (and remove) what an interrupted ingest left behind."""
+"""`scrutiny index check [--repair]`: find (and remove) what an interrupted ingest left behind.
+`scrutiny index sentence-vectors`: store the answer stage's vector of every sentence."""
 
 import argparse
 import json
@@ -34,6 +35,22 @@ def cmd_index_check(args: argparse.Namespace) -> int:
     return EXIT_OK if is_clean or args.repair else EXIT_FAILURES
 
 
+def cmd_index_sentence_vectors(args: argparse.Namespace) -> int:
+    import sys
+
+    from cli.main import _open_index
+    from service.answering.sentence_encoder import store_sentence_vectors
+    from service.components.learned_answerer import LearnedAnswerer
+
+    index = _open_index(args, "scrutiny index sentence-vectors")
+    try:
+        answerer = LearnedAnswerer(model=index.settings.model, model_path=args.model)
+        store_sentence_vectors(index, answerer.sentence_encoder.encoder, log=lambda line: print(line, file=sys.stderr, flush=True))
+    finally:
+        index.close()
+    return EXIT_OK
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     index = commands.add_parser("index", help="look after the index itself")
     actions = index.add_subparsers(dest="index_action", required=True)
@@ -46,3 +63,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--index", help="embedded index folder (default: var/index in the project, or SCRUTINY_INDEX_PATH)")
     check.add_argument("--json", action="store_true", help="print the report as one JSON object")
     check.set_defaults(handler=cmd_index_check)
+    vectors = actions.add_parser(
+        "sentence-vectors",
+        help="store the answer stage's vector of every sentence in the index, so /ask looks them up instead of encoding "
+        "them (~0.2 s an answer); run after ingesting and after training the answer model. Resumes if interrupted",
+    )
+    vectors.add_argument("--index", help="embedded index folder (default: var/index in the project, or SCRUTINY_INDEX_PATH)")
+    vectors.add_argument("--model", help="the answer model whose encoder makes the vectors (default: the shipped one)")
+    vectors.set_defaults(handler=cmd_index_sentence_vectors)

@@ -10,6 +10,7 @@ from indexes.errors import (
 )
 from indexes.filters import SearchFilter
 from indexes.schema import DOC_TYPES, SCHEMA_VERSION, ChunkHit, ChunkRecord, CommitmentRecord, DocumentRecord, SparseVector, text_sha256
+from indexes.sentence_vectors import SentenceVectors, SentenceVectorsError
 from indexes.settings import IndexSettings
 from indexes.store import ScrutinyIndex, open_index
 
@@ -28,6 +29,8 @@ __all__ = [
     "IndexSettings",
     "ScrutinyIndex",
     "SearchFilter",
+    "SentenceVectors",
+    "SentenceVectorsError",
     "SparseVector",
     "open_index",
     "text_sha256",

@@ -25,6 +25,7 @@ from indexes.schema import (
     point_id,
 )
 from indexes.settings import IndexSettings
+from indexes.sentence_vectors import SentenceVectors
 from indexes.sparse import Bm25Encoder, bm25_encoder
 
 logger = logging.getLogger(__name__)
@@ -348,6 +349,19 @@ class ScrutinyIndex:
 
     def optimize(self) -> None:
         self.backend.optimize()
+
+    @property
+    def sentence_vectors_folder(self) -> Path:
+        """Where the answer stage's sentence vectors for this index are kept (`sentence_vectors`):
+        the index folder, for either backend."""
+        return Path(self.settings.index_path)
+
+    def sentence_vectors(self, encoder: str) -> SentenceVectors | None:
+        """The sentence vectors `encoder` made of this index's sentences, or None.
+
+        :raises SentenceVectorsError: their file is unreadable.
+        """
+        return SentenceVectors.load(self.sentence_vectors_folder, encoder)
 
     def warm(self) -> int:
         """Read what searches read of every passage once, and return how many were read. An

@@ -10,7 +10,7 @@ import numpy as np
 
 from service.model_export import ensure_exported
 
-# Sentences sorted by length go in batches of this many.
+# Sentences sorted by length go in batches of this many (unless an encoder is given its own).
 MAX_BATCH = 16
 
 
@@ -22,16 +22,21 @@ class OnnxEncoder:
         vectors = encoder.encode(["NFA rates", "caseloads"])  # (2, 384) float32
     """
 
-    def __init__(self, model: str, cache_dir: str | None = None, threads: int = 2, onnx_file: str | None = None):
+    def __init__(self, model: str, cache_dir: str | None = None, threads: int = 2, onnx_file: str | None = None, batch_size: int = MAX_BATCH):
         """
         :param model: Folder of the sentence-transformers model (its tokenizer, and its weights
             unless `onnx_file` is given).
         :param onnx_file: An ONNX export of a model fine-tuned from `model` to run instead.
+        :param batch_size: Texts per model call. 1 makes an int8 model's vector of a text depend on
+            that text alone (its activations are quantised per call), at no cost in speed on this
+            machine for sentences.
         """
+        self.batch_size = batch_size
         import onnxruntime
         from tokenizers import Tokenizer
 
         onnx_file = onnx_file or ensure_exported(model, cache_dir)
+        self.onnx_file = Path(onnx_file)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         self._session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
@@ -48,11 +53,11 @@ class OnnxEncoder:
         # Batches of similar length: padding every sentence to the longest of all costs more
         # than the model itself (masked mean pooling makes the result the same either way for a
         # float model; the int8 answer encoder quantises activations per batch, so its vectors
-        # move slightly, ~0.01 cosine, with their batch-mates; training and serving batch alike).
+        # move slightly, ~0.01 cosine, with their batch-mates, unless batch_size is 1).
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.zeros((len(texts), 384), dtype=np.float32)
-        for first in range(0, len(order), MAX_BATCH):
-            rows = order[first : first + MAX_BATCH]
+        for first in range(0, len(order), self.batch_size):
+            rows = order[first : first + self.batch_size]
             width = max(len(encodings[i].ids) for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros_like(ids)
@@ -66,6 +71,6 @@ class OnnxEncoder:
         return out
 
 @lru_cache(maxsize=4)
-def shared_encoder(model: str, cache_dir: str | None = None, threads: int = 2, onnx_file: str | None = None) -> OnnxEncoder:
-    """One encoder per model (or ONNX file) and cache folder in a process."""
-    return OnnxEncoder(model, cache_dir, threads, onnx_file)
+def shared_encoder(model: str, cache_dir: str | None = None, threads: int = 2, onnx_file: str | None = None, batch_size: int = MAX_BATCH) -> OnnxEncoder:
+    """One encoder per model (or ONNX file), cache folder and batch size in a process."""
+    return OnnxEncoder(model, cache_dir, threads, onnx_file, batch_size)

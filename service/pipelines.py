@@ -72,7 +72,10 @@ def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expan
     pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope, exact_similarity=True)
     if settings.answerer == "learned":
         answerer = LearnedAnswerer(
-            model=index.settings.model, min_confidence=settings.min_confidence, policy=AnswerPolicy(passages_read=settings.answer_passages)
+            model=index.settings.model,
+            min_confidence=settings.min_confidence,
+            policy=AnswerPolicy(passages_read=settings.answer_passages),
+            sentence_vectors=str(index.sentence_vectors_folder),
         )
     else:
         answerer = ExtractiveAnswerer(

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from haystack import Document, component
+from haystack import Document, component, logging
 
 from service.answering.features import (
     ANAPHORIC_START,
@@ -22,8 +22,12 @@ from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.question import QuestionAnalysis, analyse
 from service.answering.presentation import answer_text
+from indexes import SentenceVectorsError
+from service.answering.sentence_encoder import SentenceEncoder
 from service.onnx_encoder import shared_encoder
 from service.schemas import source_fields
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -56,10 +60,20 @@ class LearnedAnswerer:
         answerer.run(question=q, passages=passages)
     """
 
-    def __init__(self, model: str, model_path: str | None = None, min_confidence: float | None = None, policy: AnswerPolicy = DEFAULT_POLICY):
+    def __init__(
+        self,
+        model: str,
+        model_path: str | None = None,
+        min_confidence: float | None = None,
+        policy: AnswerPolicy = DEFAULT_POLICY,
+        sentence_vectors: str | None = None,
+    ):
         """
         :param model: Folder of the sentence-transformers model that embeds the sentences.
         :param model_path: The trained answer model (JSON); default `service/models/answer_model.json`.
+        :param sentence_vectors: The folder of the index's stored sentence vectors
+            (`ScrutinyIndex.sentence_vectors_folder`), read instead of encoding the sentences they
+            hold if the answer encoder made them.
         :param min_confidence: Overrides the abstention threshold calibrated with the model (on the
             probability that the question is answerable).
         :param policy: The answer stage's named constants.
@@ -71,6 +85,7 @@ class LearnedAnswerer:
         self.model_path = model_path
         self.min_confidence = min_confidence
         self.policy = policy
+        self.sentence_vectors = sentence_vectors
         self._answer_model: AnswerModel | None = None
         self._encoder = None
 
@@ -87,8 +102,32 @@ class LearnedAnswerer:
         self.use_encoder(answer_model.encoder_path)
 
     def use_encoder(self, onnx_file: Path | None) -> None:
-        """Embed sentences and the question with this fine-tuned ONNX encoder (None: base MiniLM)."""
-        self._encoder = shared_encoder(self.model, onnx_file=str(onnx_file) if onnx_file else None)
+        """Embed sentences and the question with this fine-tuned ONNX encoder (None: base MiniLM),
+        one text per call so that a sentence's vector is its own and can be stored."""
+        encoder = shared_encoder(self.model, onnx_file=str(onnx_file) if onnx_file else None, batch_size=1)
+        if not self.sentence_vectors:
+            self._encoder = SentenceEncoder(encoder)
+            return
+        try:
+            self._encoder = SentenceEncoder(encoder, Path(self.sentence_vectors))
+        except SentenceVectorsError as e:  # answers are the same without them, only slower
+            logger.error("not using the stored sentence vectors: {error}", error=str(e))
+            self._encoder = SentenceEncoder(encoder)
+            return
+        if self._encoder.stored is None:
+            logger.warning(
+                "no sentence vectors of this answer encoder in {path}: each answer encodes its sentences "
+                "(~0.2 s); `scrutiny index sentence-vectors` stores them",
+                path=self.sentence_vectors,
+            )
+        else:
+            logger.info("the answer stage reads {count} stored sentence vectors", count=len(self._encoder.stored))
+
+    @property
+    def sentence_encoder(self) -> SentenceEncoder:
+        """The encoder of the answer model in use (loaded on first use)."""
+        self.warm_up()
+        return self._encoder
 
     @property
     def threshold(self) -> float:
