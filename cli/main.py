@@ -35,6 +35,19 @@ def _open_index(args: argparse.Namespace, purpose: str):
         sys.exit(EXIT_INDEX)
 
 
+def _extend_sentence_vectors(index) -> None:
+    """Store the answer stage's vectors of the new passages' sentences, if the index keeps them
+    (`scrutiny index sentence-vectors`); /ask would encode those sentences each time otherwise."""
+    from indexes import SentenceVectors
+    from service.answering.sentence_encoder import store_sentence_vectors
+    from service.components.learned_answerer import LearnedAnswerer
+
+    if not SentenceVectors.stored_in(index.sentence_vectors_folder):
+        return
+    encoder = LearnedAnswerer(model=index.settings.model).sentence_encoder.encoder
+    store_sentence_vectors(index, encoder, log=lambda line: print(f"sentence vectors: {line}", file=sys.stderr, flush=True), extend_only=True)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import delete_sources, run_ingest
 
@@ -46,6 +59,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             summary = run_ingest(
                 args.sources, index, show_progress=not args.json and sys.stderr.isatty(), pdf_backend=args.pdf_backend, access=args.access
             )
+        if summary.written and not summary.interrupted:
+            _extend_sentence_vectors(index)
     finally:
         index.close()
     if args.json:

@@ -112,3 +112,21 @@ def test_an_unreadable_file_is_reported_and_answers_go_on_without_it(sample_inde
     assert answerer.sentence_encoder.stored is None
     assert str(path) in caplog.text
 
+
+def test_an_ingest_extends_stored_vectors_and_does_not_start_them(tmp_path, tuned, capsys):
+    from cli.main import main
+    from tests.conftest import FIXTURES, SAMPLE
+
+    kept, plain = tmp_path / "kept", tmp_path / "plain"
+    for index in (kept, plain):
+        assert main(["ingest", str(SAMPLE / "seeds"), "--index", str(index)]) == 0
+    assert main(["index", "sentence-vectors", "--index", str(kept)]) == 0
+    for index in (kept, plain):
+        assert main(["ingest", str(FIXTURES / "news_article.html"), "--index", str(index)]) == 0
+    assert "sentence vectors:" in capsys.readouterr().err
+    assert not SentenceVectors.stored_in(plain)
+    with open_index(IndexSettings(index_path=kept)) as index:
+        sentences = index_sentences(index)
+        stored = index.sentence_vectors(encoder_id(tuned))
+    assert np.isin(np.fromiter(sentences, dtype=np.uint64), stored.keys).all()
+    assert len(stored) == len(sentences)
