@@ -3,6 +3,7 @@
 
 import argparse
 import json
+import sys
 
 EXIT_OK, EXIT_FAILURES = 0, 1
 
@@ -36,16 +37,15 @@ def cmd_index_check(args: argparse.Namespace) -> int:
 
 
 def cmd_index_sentence_vectors(args: argparse.Namespace) -> int:
-    import sys
-
     from cli.main import _open_index
     from service.answering.sentence_encoder import store_sentence_vectors
     from service.components.learned_answerer import LearnedAnswerer
 
     index = _open_index(args, "scrutiny index sentence-vectors")
     try:
-        answerer = LearnedAnswerer(model=index.settings.model, model_path=args.model)
-        store_sentence_vectors(index, answerer.sentence_encoder.encoder, log=lambda line: print(line, file=sys.stderr, flush=True))
+        # The shipped answer model's encoder: the one the service answers with.
+        encoder = LearnedAnswerer(model=index.settings.model).sentence_encoder.encoder
+        store_sentence_vectors(index, encoder, log=lambda line: print(line, file=sys.stderr, flush=True))
     finally:
         index.close()
     return EXIT_OK
@@ -65,9 +65,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     check.set_defaults(handler=cmd_index_check)
     vectors = actions.add_parser(
         "sentence-vectors",
-        help="store the answer stage's vector of every sentence in the index, so /ask looks them up instead of encoding "
-        "them (~0.2 s an answer); run after ingesting and after training the answer model. Resumes if interrupted",
+        help="store the answer encoder's vector of every sentence in the index, so /ask looks them up instead of "
+        "encoding them (~0.2 s an answer); run after training the answer model (ingest extends them). Resumes if "
+        "interrupted; a running service reads them when next started",
     )
     vectors.add_argument("--index", help="embedded index folder (default: var/index in the project, or SCRUTINY_INDEX_PATH)")
-    vectors.add_argument("--model", help="the answer model whose encoder makes the vectors (default: the shipped one)")
     vectors.set_defaults(handler=cmd_index_sentence_vectors)

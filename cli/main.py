@@ -37,15 +37,23 @@ def _open_index(args: argparse.Namespace, purpose: str):
 
 def _extend_sentence_vectors(index) -> None:
     """Store the answer stage's vectors of the new passages' sentences, if the index keeps them
-    (`scrutiny index sentence-vectors`); /ask would encode those sentences each time otherwise."""
-    from indexes import SentenceVectors
+    (`scrutiny index sentence-vectors`); /ask would encode those sentences each time otherwise.
+    The documents are stored already: a failure here is reported, and the ingest still succeeds."""
+    from indexes import IndexError_, SentenceVectors
     from service.answering.sentence_encoder import store_sentence_vectors
     from service.components.learned_answerer import LearnedAnswerer
 
     if not SentenceVectors.stored_in(index.sentence_vectors_folder):
         return
-    encoder = LearnedAnswerer(model=index.settings.model).sentence_encoder.encoder
-    store_sentence_vectors(index, encoder, log=lambda line: print(f"sentence vectors: {line}", file=sys.stderr, flush=True), extend_only=True)
+
+    def log(line: str) -> None:
+        print(f"sentence vectors: {line}", file=sys.stderr, flush=True)
+
+    try:
+        encoder = LearnedAnswerer(model=index.settings.model).sentence_encoder.encoder
+        store_sentence_vectors(index, encoder, log=log, extend_only=True)
+    except (OSError, IndexError_, ValueError, KeyboardInterrupt) as e:
+        log(f"not updated ({type(e).__name__}: {e}); answers are unchanged, only slower: run `scrutiny index sentence-vectors`")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

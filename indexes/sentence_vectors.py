@@ -30,6 +30,7 @@ def sentence_key(text: str) -> int:
 
 
 def sentence_keys(texts: list[str]) -> np.ndarray:
+    """`sentence_key` of each text, as uint64."""
     return np.fromiter((sentence_key(t) for t in texts), dtype=np.uint64, count=len(texts))
 
 
@@ -70,6 +71,7 @@ class SentenceVectors:
 
     @classmethod
     def empty(cls, encoder: str, dimension: int) -> "SentenceVectors":
+        """No vectors yet, of `encoder` and this width."""
         return cls(encoder, np.zeros(0, dtype=np.uint64), np.zeros((0, dimension), dtype=np.float16))
 
     def lookup(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -96,7 +98,7 @@ class SentenceVectors:
 
     def save(self, folder: str | Path) -> Path:
         """Write this encoder's file whole or not at all (a reader sees the old file or the new
-        one), then remove other encoders' files: a folder keeps one encoder's vectors."""
+        one) and return its path."""
         path = self.path_in(folder, self.encoder)
         path.parent.mkdir(parents=True, exist_ok=True)
         rows = np.empty(len(self), dtype=_rows(self.vectors.shape[1]))
@@ -110,26 +112,27 @@ class SentenceVectors:
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)
-        for other in self.stored_in(folder):
-            if other != path:
-                other.unlink(missing_ok=True)
         return path
 
     @classmethod
-    def load(cls, folder: str | Path, encoder: str) -> "SentenceVectors | None":
-        """`encoder`'s vectors in `folder`, mapped from the file rather than read (nothing to wait
-        for at start-up, and the pages are shared with other processes); None if there are none.
+    def load(cls, folder: str | Path, encoder: str, dimension: int) -> "SentenceVectors | None":
+        """`encoder`'s vectors in `folder`, mapped from the file rather than read (the pages are
+        shared with other processes); None if there are none.
 
-        :raises SentenceVectorsError: naming the file, when it is not one this module wrote.
+        :raises SentenceVectorsError: naming the file, when it is not sorted rows of a key and a
+            float16 vector of `dimension`.
         """
         path = cls.path_in(folder, encoder)
         if not path.exists():
             return None
+        advice = "delete it or run `scrutiny index sentence-vectors` again"
         try:
             rows = np.load(path, mmap_mode="r", allow_pickle=False)
         except (OSError, ValueError) as e:
-            raise SentenceVectorsError(f"{path}: not a sentence-vector file ({e}); delete it or run `scrutiny index sentence-vectors` again") from e
-        names = rows.dtype.names or ()
-        if names != ("key", "vector") or rows.dtype["key"] != np.uint64 or rows.dtype["vector"].base != np.float16 or not np.all(rows["key"][1:] > rows["key"][:-1]):
-            raise SentenceVectorsError(f"{path}: not sorted rows of key and float16 vector; delete it or run `scrutiny index sentence-vectors` again")
+            raise SentenceVectorsError(f"{path}: not a sentence-vector file ({e}); {advice}") from e
+        if rows.dtype != _rows(dimension) or rows.ndim != 1:
+            raise SentenceVectorsError(f"{path}: rows of {rows.dtype}, not of a key and {dimension} float16s; {advice}")
+        # Sorted keys are what lookups rely on (one pass over the file: ~0.1 s for 190k sentences).
+        if not np.all(rows["key"][1:] > rows["key"][:-1]):
+            raise SentenceVectorsError(f"{path}: keys not sorted; {advice}")
         return cls(encoder, rows["key"], rows["vector"])

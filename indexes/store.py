@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from dataclasses import dataclass, field, replace
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -352,16 +353,20 @@ class ScrutinyIndex:
 
     @property
     def sentence_vectors_folder(self) -> Path:
-        """Where the answer stage's sentence vectors for this index are kept (`sentence_vectors`):
-        the index folder, for either backend."""
-        return Path(self.settings.index_path)
+        """Where the answer stage's vectors of this index's sentences are kept: the embedded
+        index's folder; for a Qdrant server, a folder under `index_path` named for the server and
+        collection (each has its own sentences)."""
+        if not self.settings.qdrant_url:
+            return Path(self.settings.index_path)
+        served = blake2b(f"{self.settings.qdrant_url}|{self.settings.collection}".encode(), digest_size=6).hexdigest()
+        return Path(self.settings.index_path) / f"server-{served}"
 
-    def sentence_vectors(self, encoder: str) -> SentenceVectors | None:
-        """The sentence vectors `encoder` made of this index's sentences, or None.
+    def sentence_vectors(self, encoder: str, dimension: int) -> SentenceVectors | None:
+        """The vectors `encoder` made of this index's sentences, or None.
 
-        :raises SentenceVectorsError: their file is unreadable.
+        :raises SentenceVectorsError: their file is unreadable or of another width.
         """
-        return SentenceVectors.load(self.sentence_vectors_folder, encoder)
+        return SentenceVectors.load(self.sentence_vectors_folder, encoder, dimension)
 
     def warm(self) -> int:
         """Read what searches read of every passage once, and return how many were read. An

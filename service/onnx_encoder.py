@@ -12,6 +12,7 @@ from service.model_export import ensure_exported
 
 # Sentences sorted by length go in batches of this many (unless an encoder is given its own).
 MAX_BATCH = 16
+DIMENSION = 384  # all-MiniLM-L6-v2 and the answer encoder fine-tuned from it
 
 
 class OnnxEncoder:
@@ -30,8 +31,13 @@ class OnnxEncoder:
         :param batch_size: Texts per model call. 1 makes an int8 model's vector of a text depend on
             that text alone (its activations are quantised per call), at no cost in speed on this
             machine for sentences.
+        :raises ValueError: for a batch size below 1.
         """
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self.batch_size = batch_size
+        self.dimension = DIMENSION
+        self.tokenizer_file = Path(model) / "tokenizer.json"
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -41,21 +47,21 @@ class OnnxEncoder:
         options.intra_op_num_threads = threads
         self._session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
         max_tokens = json.loads((Path(model) / "sentence_bert_config.json").read_text()).get("max_seq_length", 256)
-        self._tokenizer = Tokenizer.from_file(str(Path(model) / "tokenizer.json"))
+        self._tokenizer = Tokenizer.from_file(str(self.tokenizer_file))
         self._tokenizer.enable_truncation(max_tokens)
         self._tokenizer.no_padding()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors of `texts`, shape (len(texts), 384)."""
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, DIMENSION), dtype=np.float32)
         encodings = self._tokenizer.encode_batch(texts)
         # Batches of similar length: padding every sentence to the longest of all costs more
         # than the model itself (masked mean pooling makes the result the same either way for a
         # float model; the int8 answer encoder quantises activations per batch, so its vectors
         # move slightly, ~0.01 cosine, with their batch-mates, unless batch_size is 1).
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        out = np.zeros((len(texts), 384), dtype=np.float32)
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         for first in range(0, len(order), self.batch_size):
             rows = order[first : first + self.batch_size]
             width = max(len(encodings[i].ids) for i in rows)

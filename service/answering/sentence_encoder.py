@@ -1,14 +1,16 @@
 """The answer stage's sentence vectors: each sentence encoded alone by the answer encoder and
-rounded to float16, or read from the vectors stored beside the index when the same encoder made
-them. A sentence gets the same vector either way, so answers do not depend on whether the
-stored vectors exist or are up to date; only their speed does."""
+rounded to float16, or read from the vectors stored for the index when the same encoder made
+them. A sentence gets the same vector either way, so answers do not depend on whether the stored
+vectors exist or are up to date; only their speed does."""
 
 import time
+from collections.abc import Callable
+from functools import cached_property
 from hashlib import sha256
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
+import onnxruntime
 
 from indexes import ScrutinyIndex, SentenceVectors, SentenceVectorsError
 from indexes.sentence_vectors import sentence_keys
@@ -22,13 +24,22 @@ VECTORS_VERSION = 1
 STORE_STEP = 2000
 
 
-def encoder_id(encoder: OnnxEncoder) -> str:
-    """Names the vectors an encoder makes: its weights' digest, its batch size and VECTORS_VERSION."""
+def _digest(path: Path) -> str:
     digest = sha256()
-    with Path(encoder.onnx_file).open("rb") as handle:
+    with Path(path).open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return f"v{VECTORS_VERSION}:batch{encoder.batch_size}:{digest.hexdigest()[:32]}"
+    return digest.hexdigest()[:32]
+
+
+def encoder_id(encoder: OnnxEncoder) -> str:
+    """Names the vectors an encoder makes: its weights, tokenizer, batch size, the ONNX Runtime
+    release that runs it (its int8 kernels) and VECTORS_VERSION. The CPU's int8 instructions can
+    round differently too, so vectors are best made on the machine that serves them."""
+    return (
+        f"v{VECTORS_VERSION}:batch{encoder.batch_size}:ort{onnxruntime.__version__}:"
+        f"{_digest(encoder.onnx_file)}:{_digest(encoder.tokenizer_file)[:16]}"
+    )
 
 
 def rounded(vectors: np.ndarray) -> np.ndarray:
@@ -46,14 +57,18 @@ class SentenceEncoder:
 
     def __init__(self, encoder: OnnxEncoder, stored_in: Path | None = None):
         """
-        :param stored_in: The index's folder, whose vectors of this encoder are used if any.
+        :param stored_in: The folder of the index's stored vectors, used if `encoder` made them.
         :raises SentenceVectorsError: their file is unreadable.
         """
         self.encoder = encoder
-        self.id = encoder_id(encoder)
-        self.stored = SentenceVectors.load(stored_in, self.id) if stored_in is not None else None
+        self.stored = SentenceVectors.load(stored_in, self.id, encoder.dimension) if stored_in is not None else None
+
+    @cached_property
+    def id(self) -> str:
+        return encoder_id(self.encoder)
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """Float32 vectors of `texts`, float16-rounded; stored ones looked up, the rest encoded."""
         if self.stored is None:
             return rounded(self.encoder.encode(texts))
         vectors, found = self.stored.lookup(texts)
@@ -78,24 +93,30 @@ def store_sentence_vectors(
     index: ScrutinyIndex, encoder: OnnxEncoder, log: Callable[[str], None] = print, save_every: float = 300.0, extend_only: bool = False
 ) -> SentenceVectors | None:
     """Encode the index's sentences that the stored vectors lack and store them, dropping those of
-    passages no longer in the index. Progress is saved every `save_every` seconds, so an
-    interrupted run resumes where it stopped. Run after ingesting and after training the answer
-    model (the vectors belong to its encoder).
+    passages no longer in the index, then remove other encoders' vectors (the service reads only
+    its own encoder's). Progress is saved every `save_every` seconds, so an interrupted run
+    resumes where it stopped; nothing is written when nothing changed. Run after ingesting and
+    after training the answer model.
 
     :param extend_only: Do nothing (and return None) unless vectors of this encoder are stored
         already: an ingest keeps them up to date but does not start them (~20 minutes for 50k
-        passages)."""
-    made_by = encoder_id(encoder)
+        passages).
+    :raises OSError: the file could not be written (what was stored before is kept).
+    """
+    made_by, folder = encoder_id(encoder), index.sentence_vectors_folder
     try:
-        table = index.sentence_vectors(made_by)
+        table = index.sentence_vectors(made_by, encoder.dimension)
     except SentenceVectorsError as e:
+        log(f"{e}: {'left as it is' if extend_only else 'replacing it'}")
         if extend_only:
             return None
-        log(f"replacing it: {e}")
         table = None
     if table is None and extend_only:
+        if SentenceVectors.stored_in(folder):
+            log("the stored vectors are another encoder's: run `scrutiny index sentence-vectors` to make this one's")
         return None
-    table = table or SentenceVectors.empty(made_by, index.settings.dimension)
+    if table is None:
+        table = SentenceVectors.empty(made_by, encoder.dimension)
     sentences = index_sentences(index)
     wanted = np.fromiter(sentences, dtype=np.uint64, count=len(sentences))
     missing = wanted[~np.isin(wanted, table.keys)]
@@ -106,10 +127,15 @@ def store_sentence_vectors(
         table = table.with_rows(keys, rounded(encoder.encode([sentences[int(k)] for k in keys])))
         done = first + len(keys)
         if time.perf_counter() - saved > save_every and done < len(missing):
-            table.save(index.sentence_vectors_folder)
+            table.save(folder)
             saved = time.perf_counter()
             log(f"{done}/{len(missing)} encoded ({done / (saved - started):.0f}/s), saved")
-    table = table.with_rows(np.zeros(0, dtype=np.uint64), np.zeros((0, table.vectors.shape[1])), keep=wanted)
-    path = table.save(index.sentence_vectors_folder)
-    log(f"stored {len(table)} sentence vectors at {path}")
-    return table
+    path = SentenceVectors.path_in(folder, made_by)
+    kept = table.with_rows(np.zeros(0, dtype=np.uint64), np.zeros((0, encoder.dimension)), keep=wanted)
+    if len(missing) or len(kept) != len(table) or not path.exists():
+        path = kept.save(folder)
+        log(f"stored {len(kept)} sentence vectors at {path}")
+    for other in SentenceVectors.stored_in(folder):
+        if other != path:
+            other.unlink(missing_ok=True)
+    return kept

@@ -4,6 +4,7 @@ from pathlib import Path
 import numpy as np
 from haystack import Document, component, logging
 
+from indexes import SentenceVectorsError
 from service.answering.features import (
     ANAPHORIC_START,
     COS_PASSAGE,
@@ -22,7 +23,6 @@ from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.question import QuestionAnalysis, analyse
 from service.answering.presentation import answer_text
-from indexes import SentenceVectorsError
 from service.answering.sentence_encoder import SentenceEncoder
 from service.onnx_encoder import shared_encoder
 from service.schemas import source_fields
@@ -71,12 +71,12 @@ class LearnedAnswerer:
         """
         :param model: Folder of the sentence-transformers model that embeds the sentences.
         :param model_path: The trained answer model (JSON); default `service/models/answer_model.json`.
-        :param sentence_vectors: The folder of the index's stored sentence vectors
-            (`ScrutinyIndex.sentence_vectors_folder`), read instead of encoding the sentences they
-            hold if the answer encoder made them.
         :param min_confidence: Overrides the abstention threshold calibrated with the model (on the
             probability that the question is answerable).
         :param policy: The answer stage's named constants.
+        :param sentence_vectors: The folder of the index's stored sentence vectors
+            (`ScrutinyIndex.sentence_vectors_folder`), read instead of encoding the sentences they
+            hold if the answer encoder made them.
         :raises ValueError: for a threshold outside [0, 1].
         """
         if min_confidence is not None and not 0 <= min_confidence <= 1:
@@ -154,7 +154,7 @@ class LearnedAnswerer:
         candidates, spans = split_candidates(texts)
         weights, unseen_share = term_weights(analysis, texts)
         passage_similarity = np.asarray([p.meta.get("dense_score") or 0.0 for p in read], dtype=np.float32)
-        # The question and its candidate sentences in one batch: one call into the encoder.
+        # The question and its candidate sentences, each encoded alone or read from the stored vectors.
         vectors = self._encoder.encode([asked or question] + [texts[c.passage_index][c.start : c.end] for c in candidates])
         features = sentence_features(
             analysis, texts, [p.meta for p in read], [float(p.score or 0.0) for p in read], passage_similarity,

@@ -28,31 +28,40 @@ def test_new_rows_replace_old_ones_and_keep_drops_the_rest():
     assert kept.lookup(["a b c d", "e f g h", "i j k l"])[1].tolist() == [False, True, True]
 
 
-def test_the_file_round_trips_and_one_encoder_s_file_replaces_another_s(tmp_path):
+def test_the_file_round_trips_and_each_encoder_has_its_own(tmp_path):
     table = _table(["Caseloads fell.", "The rate rose."])
     path = table.save(tmp_path)
     assert SentenceVectors.stored_in(tmp_path) == [path]
-    loaded = SentenceVectors.load(tmp_path, "enc-a")
+    loaded = SentenceVectors.load(tmp_path, "enc-a", 4)
     assert loaded.encoder == "enc-a" and np.array_equal(loaded.keys, table.keys) and np.array_equal(loaded.vectors, table.vectors)
-    assert SentenceVectors.load(tmp_path, "enc-b") is None
+    assert SentenceVectors.load(tmp_path, "enc-b", 4) is None
     other = _table(["Caseloads fell."], encoder="enc-b").save(tmp_path)
-    assert other != path and SentenceVectors.stored_in(tmp_path) == [other]
-    assert SentenceVectors.load(tmp_path, "enc-a") is None and len(SentenceVectors.load(tmp_path, "enc-b")) == 1
+    assert other != path and SentenceVectors.stored_in(tmp_path) == sorted([path, other])
+    assert len(SentenceVectors.load(tmp_path, "enc-a", 4)) == 2 and len(SentenceVectors.load(tmp_path, "enc-b", 4)) == 1
 
 
-def test_an_unreadable_file_is_an_error_naming_it(tmp_path):
-    path = SentenceVectors.path_in(tmp_path, "enc-a")
-    path.write_text("not numpy")
-    with pytest.raises(SentenceVectorsError, match=str(path)):
-        SentenceVectors.load(tmp_path, "enc-a")
+def _write(path, array) -> None:
+    with path.open("wb") as handle:
+        np.save(handle, array)
+
+
+def test_a_file_that_is_not_sorted_rows_of_the_expected_width_is_an_error_naming_it(tmp_path):
+    path = _table(["Caseloads fell.", "The rate rose."]).save(tmp_path)
+    with pytest.raises(SentenceVectorsError) as wrong_width:
+        SentenceVectors.load(tmp_path, "enc-a", 384)
     rows = np.zeros(2, dtype=[("key", "<u8"), ("vector", "<f2", (4,))])
     rows["key"] = [3, 1]
-    np.save(path.open("wb"), rows)
-    with pytest.raises(SentenceVectorsError, match="sorted"):
-        SentenceVectors.load(tmp_path, "enc-a")
-    np.save(path.open("wb"), np.zeros((2, 4), np.float32))
-    with pytest.raises(SentenceVectorsError, match=str(path)):
-        SentenceVectors.load(tmp_path, "enc-a")
+    _write(path, rows)
+    with pytest.raises(SentenceVectorsError) as unsorted:
+        SentenceVectors.load(tmp_path, "enc-a", 4)
+    _write(path, np.zeros((2, 4), np.float32))
+    with pytest.raises(SentenceVectorsError) as plain_array:
+        SentenceVectors.load(tmp_path, "enc-a", 4)
+    path.write_text("not numpy")
+    with pytest.raises(SentenceVectorsError) as not_numpy:
+        SentenceVectors.load(tmp_path, "enc-a", 4)
+    for error in (wrong_width, unsorted, plain_array, not_numpy):
+        assert str(path) in str(error.value)
 
 
 def test_a_failed_save_leaves_the_old_file_whole_and_nothing_else(tmp_path, monkeypatch):

@@ -9,6 +9,8 @@ from service.answering.sentence_encoder import SentenceEncoder, encoder_id, inde
 from service.components.learned_answerer import LearnedAnswerer
 from service.onnx_encoder import OnnxEncoder, shared_encoder
 
+pytestmark = pytest.mark.slow
+
 SENTENCE = "Caseloads fell to 18 children per social worker in 2023."
 OTHERS = [
     "The director said the service would report back to the committee in March on progress.",
@@ -81,6 +83,53 @@ def test_storing_again_encodes_only_new_sentences_drops_removed_ones_and_replace
     assert SentenceVectors.stored_in(sample_index_copy) == [SentenceVectors.path_in(sample_index_copy, encoder_id(base))]
 
 
+def test_an_interrupted_store_resumes_with_what_it_saved(sample_index_copy, tuned, monkeypatch):
+    from service.answering import sentence_encoder
+
+    monkeypatch.setattr(sentence_encoder, "STORE_STEP", 100)
+    encode, calls = tuned.encode, []
+
+    def stops_after_two(texts):
+        calls.append(len(texts))
+        if len(calls) > 2:
+            raise KeyboardInterrupt
+        return encode(texts)
+
+    with open_index(IndexSettings(index_path=sample_index_copy)) as index:
+        monkeypatch.setattr(tuned, "encode", stops_after_two)
+        with pytest.raises(KeyboardInterrupt):
+            store_sentence_vectors(index, tuned, log=lambda line: None, save_every=0.0)
+        assert len(index.sentence_vectors(encoder_id(tuned), tuned.dimension)) == 200
+        monkeypatch.setattr(tuned, "encode", encode)
+        log = []
+        finished = store_sentence_vectors(index, tuned, log=log.append)
+        assert len(finished) == len(index_sentences(index))
+    assert f"{len(finished) - 200} to encode" in log[0]
+
+
+def test_a_file_of_another_width_is_reported_and_replaced(sample_index_copy, tuned, caplog):
+    wrong = SentenceVectors.empty(encoder_id(tuned), 4).with_rows(np.array([1], dtype=np.uint64), np.ones((1, 4)))
+    wrong.save(sample_index_copy)
+    answerer = LearnedAnswerer(model=IndexSettings().model, sentence_vectors=str(sample_index_copy))
+    assert answerer.sentence_encoder.stored is None
+    assert "float16" in caplog.text
+    with open_index(IndexSettings(index_path=sample_index_copy)) as index:
+        log = []
+        table = store_sentence_vectors(index, tuned, log=log.append)
+    assert table.vectors.shape[1] == tuned.dimension and "replacing it" in log[0]
+
+
+def test_a_qdrant_server_s_collections_keep_their_vectors_apart(tmp_path):
+    from indexes import ScrutinyIndex
+
+    def folder(**settings) -> str:
+        return str(ScrutinyIndex(None, IndexSettings(index_path=tmp_path, **settings)).sentence_vectors_folder)
+
+    assert folder() == str(tmp_path)
+    server = {folder(qdrant_url="http://qdrant:6333", collection=c) for c in ("scrutiny", "access")}
+    assert len(server) == 2 and str(tmp_path) not in server
+
+
 def test_answers_are_the_same_with_stored_vectors_and_only_the_question_is_encoded(sample_index_copy, tuned, encoded):
     from service.engine import QueryEngine
     from service.schemas import AskRequest
@@ -102,7 +151,7 @@ def test_answers_are_the_same_with_stored_vectors_and_only_the_question_is_encod
         after = [engine.ask(AskRequest(question=q)) for q in questions]
     assert [a.model_dump() for a in after] == [b.model_dump() for b in before]
     assert any(not b.abstained for b in before)
-    assert encoded and all(len(texts) == 1 for texts in encoded)  # the question alone
+    assert encoded == [[q] for q in questions]  # the question alone
 
 
 def test_an_unreadable_file_is_reported_and_answers_go_on_without_it(sample_index_copy, tuned, caplog):
@@ -127,6 +176,29 @@ def test_an_ingest_extends_stored_vectors_and_does_not_start_them(tmp_path, tune
     assert not SentenceVectors.stored_in(plain)
     with open_index(IndexSettings(index_path=kept)) as index:
         sentences = index_sentences(index)
-        stored = index.sentence_vectors(encoder_id(tuned))
+        stored = index.sentence_vectors(encoder_id(tuned), tuned.dimension)
     assert np.isin(np.fromiter(sentences, dtype=np.uint64), stored.keys).all()
     assert len(stored) == len(sentences)
+
+
+def test_an_ingest_whose_vectors_cannot_be_saved_still_succeeds_and_says_so(tmp_path, tuned, capsys, monkeypatch):
+    import json
+
+    from cli.main import main
+    from tests.conftest import FIXTURES, SAMPLE
+
+    index = tmp_path / "index"
+    assert main(["ingest", str(SAMPLE / "seeds"), "--index", str(index)]) == 0
+    assert main(["index", "sentence-vectors", "--index", str(index)]) == 0
+    before = SentenceVectors.stored_in(index)[0].read_bytes()
+    capsys.readouterr()
+
+    def disk_full(self, folder):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SentenceVectors, "save", disk_full)
+    assert main(["ingest", str(FIXTURES / "news_article.html"), "--index", str(index), "--json"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["written"] > 0
+    assert "not updated" in out.err
+    assert SentenceVectors.stored_in(index)[0].read_bytes() == before
