@@ -115,7 +115,8 @@ class LearnedAnswerer:
             self._encoder = SentenceEncoder(encoder)
             return
         if self._encoder.stored is None:
-            logger.warning(
+            # Answers are the same without them, so this is news, not a warning (`make demo` has none).
+            logger.info(
                 "no sentence vectors of this answer encoder in {path}: each answer encodes its sentences "
                 "(~0.2 s); `scrutiny index sentence-vectors` stores them",
                 path=self.sentence_vectors,
