@@ -94,7 +94,7 @@ class AnswerModel:
                 partial = target.with_suffix(".partial")
                 partial.write_bytes(Path(self.encoder_path).read_bytes())
                 partial.replace(target)
-            encoder = {"file": target.name, "sha256": _sha256(target)}
+            encoder = {"file": target.name, "sha256": file_sha256(target)}
         data = {
             "encoder": encoder,
             "sentence": self.sentence.as_dict(),
@@ -118,7 +118,7 @@ class AnswerModel:
                 encoder_path = path.parent / data["encoder"]["file"]
                 if not encoder_path.is_file():
                     raise ModelFileError(f"answer model {path}: its encoder {encoder_path.name} is missing: retrain with `scrutiny train-answerer`")
-                if _sha256(encoder_path) != data["encoder"]["sha256"]:
+                if file_sha256(encoder_path) != data["encoder"]["sha256"]:
                     raise ModelFileError(f"answer model {path}: {encoder_path.name} is not the encoder it was trained with (SHA-256 differs): retrain with `scrutiny train-answerer`")
             return cls(
                 Logistic.from_dict(data["sentence"], FEATURE_NAMES),
@@ -143,9 +143,7 @@ def stored_relevance_floor(path: Path | None = None) -> float | None:
         raise ModelFileError(f"answer model {path}: {e}") from e
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()

@@ -6,7 +6,6 @@ vectors exist or are up to date; only their speed does."""
 import time
 from collections.abc import Callable
 from functools import cached_property
-from hashlib import sha256
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ import onnxruntime
 from indexes import ScrutinyIndex, SentenceVectors, SentenceVectorsError
 from indexes.sentence_vectors import sentence_keys
 from service.answering.features import split_candidates
+from service.answering.model import file_sha256
 from service.onnx_encoder import OnnxEncoder
 
 # Part of every encoder id: raise it when what a stored vector is changes (pooling, rounding,
@@ -24,21 +24,13 @@ VECTORS_VERSION = 1
 STORE_STEP = 2000
 
 
-def _digest(path: Path) -> str:
-    digest = sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:32]
-
-
 def encoder_id(encoder: OnnxEncoder) -> str:
     """Names the vectors an encoder makes: its weights, tokenizer, batch size, the ONNX Runtime
     release that runs it (its int8 kernels) and VECTORS_VERSION. The CPU's int8 instructions can
     round differently too, so vectors are best made on the machine that serves them."""
     return (
         f"v{VECTORS_VERSION}:batch{encoder.batch_size}:ort{onnxruntime.__version__}:"
-        f"{_digest(encoder.onnx_file)}:{_digest(encoder.tokenizer_file)[:16]}"
+        f"{file_sha256(encoder.onnx_file)[:32]}:{file_sha256(encoder.tokenizer_file)[:16]}"
     )
 
 
