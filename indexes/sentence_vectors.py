@@ -84,17 +84,17 @@ class SentenceVectors:
         out[found] = self.vectors[at[found]]
         return out, found
 
-    def with_rows(self, keys: np.ndarray, vectors: np.ndarray, keep: np.ndarray | None = None) -> "SentenceVectors":
-        """These rows added (replacing any with the same key), and, if `keep` is given, only the
-        existing rows whose keys are in it kept."""
-        old_keys, old_vectors = self.keys, self.vectors
-        if keep is not None:
-            kept = np.isin(old_keys, keep)
-            old_keys, old_vectors = old_keys[kept], old_vectors[kept]
-        all_keys = np.concatenate([np.asarray(keys, dtype=np.uint64), old_keys])
-        all_vectors = np.concatenate([np.asarray(vectors, dtype=np.float16).reshape(len(keys), self.vectors.shape[1]), old_vectors])
+    def with_rows(self, keys: np.ndarray, vectors: np.ndarray) -> "SentenceVectors":
+        """These rows added, replacing any with the same key."""
+        all_keys = np.concatenate([np.asarray(keys, dtype=np.uint64), self.keys])
+        all_vectors = np.concatenate([np.asarray(vectors, dtype=np.float16).reshape(len(keys), self.vectors.shape[1]), self.vectors])
         unique, first = np.unique(all_keys, return_index=True)  # the new row wins: it comes first
         return SentenceVectors(self.encoder, unique, all_vectors[first])
+
+    def only(self, keys: np.ndarray) -> "SentenceVectors":
+        """The rows whose keys are among `keys`."""
+        kept = np.isin(self.keys, keys)
+        return SentenceVectors(self.encoder, self.keys[kept], self.vectors[kept])
 
     def save(self, folder: str | Path) -> Path:
         """Write this encoder's file whole or not at all (a reader sees the old file or the new

@@ -123,7 +123,7 @@ def store_sentence_vectors(
             saved = time.perf_counter()
             log(f"{done}/{len(missing)} encoded ({done / (saved - started):.0f}/s), saved")
     path = SentenceVectors.path_in(folder, made_by)
-    kept = table.with_rows(np.zeros(0, dtype=np.uint64), np.zeros((0, encoder.dimension)), keep=wanted)
+    kept = table.only(wanted)
     if len(missing) or len(kept) != len(table) or not path.exists():
         path = kept.save(folder)
         log(f"stored {len(kept)} sentence vectors at {path}")

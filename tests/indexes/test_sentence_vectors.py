@@ -19,12 +19,12 @@ def test_a_stored_sentence_is_found_by_its_exact_text_and_others_are_not():
     assert vectors.dtype == np.float32
 
 
-def test_new_rows_replace_old_ones_and_keep_drops_the_rest():
+def test_new_rows_replace_old_ones_and_only_drops_the_rest():
     table = _table(["a b c d", "e f g h"])
     replaced = table.with_rows(sentence_keys(["a b c d"]), np.full((1, 4), 9.0))
     assert len(replaced) == 2
     assert replaced.lookup(["a b c d"])[0][0].tolist() == [9.0] * 4
-    kept = table.with_rows(sentence_keys(["i j k l"]), np.ones((1, 4)), keep=sentence_keys(["e f g h"]))
+    kept = table.only(sentence_keys(["e f g h"])).with_rows(sentence_keys(["i j k l"]), np.ones((1, 4)))
     assert kept.lookup(["a b c d", "e f g h", "i j k l"])[1].tolist() == [False, True, True]
 
 
