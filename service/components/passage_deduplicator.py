@@ -5,11 +5,25 @@ from haystack import Document, component
 
 _WORDS = re.compile(r"\w+")
 EDGE_WORDS = 6
+# Characters read at each end for those words: enough for six words of most text.
+EDGE_CHARS = 120
 
 
 def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
     words = _WORDS.findall(text.lower())
     return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+def edge_words(text: str) -> tuple[list[str], list[str]]:
+    """The first and the last EDGE_WORDS words of `text`, lower-cased, read from its ends only
+    (a search compares 50 passages; splitting each whole costs more than the rest)."""
+    head = _WORDS.findall(text[:EDGE_CHARS].lower())
+    tail = _WORDS.findall(text[-EDGE_CHARS:].lower())
+    # A slice may cut a word in two; with more words than needed, the cut one is not kept.
+    if len(head) > EDGE_WORDS and len(tail) > EDGE_WORDS:
+        return head[:EDGE_WORDS], tail[-EDGE_WORDS:]
+    words = _WORDS.findall(text.lower())
+    return words[:EDGE_WORDS], words[-EDGE_WORDS:]
 
 
 @component
@@ -57,8 +71,8 @@ class PassageDeduplicator:
             return shingles[position]
 
         for position, passage in enumerate(passages):
-            words = _WORDS.findall((passage.content or "").lower())
-            edges = [("head", *words[:EDGE_WORDS]), ("tail", *words[-EDGE_WORDS:])]
+            head, tail = edge_words(passage.content or "")
+            edges = [("head", *head), ("tail", *tail)]
             similar = {other for edge in edges for other in by_edge.get(edge, [])}
             mine = shingles_of(position) if similar else set()
             if any(len(mine & shingles_of(o)) / len(mine | shingles_of(o)) >= self.threshold for o in similar):
