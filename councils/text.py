@@ -20,6 +20,12 @@ SENTENCE_END = re.compile(
 NUMBERED_PARAGRAPH_START = re.compile(r"(?<=[a-z)])\s+(?=\d{1,3}\.[A-Z][a-z])")
 _CUT = re.compile(f"{SENTENCE_END.pattern}|{NUMBERED_PARAGRAPH_START.pattern}")
 
+# The number that opens a numbered paragraph or item ("34.Since", "2.23 The", "(4) Recommend",
+# "14) Mr"), or stands alone as a "sentence" ("41."): layout, not words a quote needs. A bare
+# number before a word is not one ("12 Children's homes"), nor one before a lower-case word
+# ("1.5 million").
+PARAGRAPH_NUMBER = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\(\d{1,3}\)|\d{1,3}\))(?=\s*(?:[A-Z“‘\"'][a-z]|$))\s*")
+
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A blank line inside a sentence: a page or column break in a PDF ("Homeless 16- and 17-year-olds
 # are informed\n\nof their rights ..."). The words before it do not end a sentence and the words
@@ -42,6 +48,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         position = match.end()
     spans.extend(_sentences_in(text, position, end))
     return spans
+
+
+def without_paragraph_number(text: str, start: int, end: int) -> int:
+    """Where the words of text[start:end] begin, after a paragraph number that opens it; `end`
+    when the span is nothing but a number."""
+    number = PARAGRAPH_NUMBER.match(text, start, end)
+    return number.end() if number else start
 
 
 def _runs_on(text: str, brk: re.Match) -> bool:

@@ -18,6 +18,7 @@ from service.answering.features import (
     term_weights,
 )
 from councils.shapes import MONEY, SHARE, WHEN, counts_something, names_a_person
+from councils.text import without_paragraph_number
 from councils.authorities import authority_registry
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
@@ -197,22 +198,33 @@ class LearnedAnswerer:
         best_spans = scored.spans_by_passage[best_candidate.passage_index]
         best_text = scored.passages[best_candidate.passage_index].content or ""
         # (`has_shape` is None, not False, when the question asks for no particular shape.)
-        if self.has_shape(scored.analysis, best_text[best_candidate.start : best_candidate.end]) is False and best_candidate.position + 1 < len(best_spans):
-            start, end = best_spans[best_candidate.position + 1]
-            following = (best_candidate.passage_index, best_candidate.position + 1)
-            if self.has_shape(scored.analysis, best_text[start:end]) and following not in quotes and len(quotes) < policy.max_quotes:
+        after = neighbour(best_text, best_spans, best_candidate.position, +1)
+        # (A paragraph's number is no figure: "34.Since the last inspection".)
+        best_words = best_text[without_paragraph_number(best_text, best_candidate.start, best_candidate.end) : best_candidate.end]
+        if self.has_shape(scored.analysis, best_words) is False and after is not None:
+            start, end = best_spans[after]
+            following = (best_candidate.passage_index, after)
+            if self.has_shape(scored.analysis, best_text[without_paragraph_number(best_text, start, end) : end]) and following not in quotes and len(quotes) < policy.max_quotes:
                 quotes.append(following)
-        # The sentence before a quote that opens by pointing back ("This…", "He…"), so it reads alone.
+        # The sentence before a quote that opens by pointing back ("This…", "He…"), so it reads
+        # alone; a paragraph's number before it ("41.") is not that sentence.
         for passage_index, position in list(quotes):
             spans = scored.spans_by_passage[passage_index]
             text = scored.passages[passage_index].content or ""
             start, end = spans[position]
-            if position > 0 and ANAPHORIC_START.search(text[start:end]) and (passage_index, position - 1) not in quotes:
-                before = spans[position - 1]
-                if before[1] - before[0] <= policy.max_context_chars and len(quotes) < policy.max_quotes:
-                    quotes.append((passage_index, position - 1))
+            if not ANAPHORIC_START.search(text[without_paragraph_number(text, start, end) : end]):
+                continue
+            before = neighbour(text, spans, position, -1)
+            if before is not None and (passage_index, before) not in quotes:
+                if spans[before][1] - spans[before][0] <= policy.max_context_chars and len(quotes) < policy.max_quotes:
+                    quotes.append((passage_index, before))
         quotes.sort()
-        return [(p, *scored.spans_by_passage[p][position]) for p, position in quotes]
+        # Each quote starts at its words, not at the number of the paragraph it opens.
+        chosen = []
+        for p, position in quotes:
+            start, end = scored.spans_by_passage[p][position]
+            chosen.append((p, without_paragraph_number(scored.passages[p].content or "", start, end), end))
+        return chosen
 
     @staticmethod
     def has_shape(analysis: QuestionAnalysis, text: str) -> bool | None:
@@ -299,6 +311,15 @@ class LearnedAnswerer:
             quote = (scored.passages[index].content or "")[start:end]
             citations.append({"n": number, **source_fields(meta, quote, meta["start"] + start, meta["start"] + end)})
         return {"answer": answer_text(citations), "citations": citations, "abstained": False, "reason": "answered from the cited passages", "confidence": confidence}
+
+
+def neighbour(text: str, spans: list[tuple[int, int]], position: int, step: int) -> int | None:
+    """The sentence next to `position` in direction `step` (+1 the one after, -1 the one before),
+    passing over paragraph numbers that stand alone ("41."); None at the passage's edge."""
+    position += step
+    while 0 <= position < len(spans) and without_paragraph_number(text, *spans[position]) == spans[position][1]:
+        position += step
+    return position if 0 <= position < len(spans) else None
 
 
 def states_figure(analysis: QuestionAnalysis, text: str) -> bool:

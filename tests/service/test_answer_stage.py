@@ -172,6 +172,41 @@ def test_a_count_asked_for_brings_the_next_sentence_when_the_best_holds_only_the
     assert len(answerer.choose(scored)) == 1
 
 
+def test_a_quote_starts_at_its_words_not_at_its_paragraph_number():
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
+    text = "Leaders know their services well. 34.Since the last inspection in 2016, the quality of services has not been maintained."
+    quotes = answerer.choose(_scored([text], [0.1, 0.8]))
+    assert [text[s:e] for _, s, e in quotes] == ["Since the last inspection in 2016, the quality of services has not been maintained."]
+    # A quote that opens with a figure of its own keeps it.
+    text = "Leaders know their services well. 12 Children's homes were inspected in the year to March."
+    quotes = answerer.choose(_scored([text], [0.1, 0.8]))
+    assert [text[s:e] for _, s, e in quotes] == ["12 Children's homes were inspected in the year to March."]
+
+
+def test_the_sentence_an_answer_points_back_to_is_found_past_a_paragraph_number():
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
+    text = "Care leavers are consulted on the local offer. 41. However, young people in care have only attended one corporate parenting board."
+    scored = _scored([text], [0.1, 0.8])
+    assert [len(spans) for spans in scored.spans_by_passage] == [3]  # "41." stands alone
+    quotes = answerer.choose(scored)
+    assert [text[s:e] for _, s, e in quotes] == ["Care leavers are consulted on the local offer.", "However, young people in care have only attended one corporate parenting board."]
+    # With no sentence before the number, the answer is quoted alone, without it.
+    text = "41. However, young people in care have only attended one corporate parenting board."
+    quotes = answerer.choose(_scored([text], [0.8]))
+    assert [text[s:e] for _, s, e in quotes] == ["However, young people in care have only attended one corporate parenting board."]
+
+
+def test_a_paragraph_number_is_not_the_figure_a_question_asks_for():
+    question = "How many children were waiting for an assessment?"
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
+    text = "37.Too many children were waiting for an assessment of their needs. At the time of the inspection, 214 children were waiting."
+    scored = _scored([text], [0.8, 0.1])
+    scored.analysis = analyse(question)
+    quotes = answerer.choose(scored)
+    assert [text[s:e] for _, s, e in quotes] == ["Too many children were waiting for an assessment of their needs.", "At the time of the inspection, 214 children were waiting."]
+    assert answerer.missing(scored, quotes[:1]) == "the figure"
+
+
 def test_a_comparison_quotes_the_best_sentence_of_each_document():
     texts = ["Medway responded with an improvement board chaired independently.", "West Berkshire responded with a new practice model for social work."]
     answerer = LearnedAnswerer(model="unused")

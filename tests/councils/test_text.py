@@ -1,0 +1,44 @@
+"""Paragraph numbers: layout that opens a paragraph, not words of it."""
+
+import pytest
+
+from councils.text import without_paragraph_number
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("34.Since the last inspection in 2016", "Since the last inspection in 2016"),
+        ("2.23 The previous government had confirmed", "The previous government had confirmed"),
+        ("1.2.4 The plan and priority actions", "The plan and priority actions"),
+        ("(4) Recommend that the council", "Recommend that the council"),
+        ("14) Mr Lehmann commented", "Mr Lehmann commented"),
+        ("5. Children in care are visited", "Children in care are visited"),
+        ("41.", ""),
+    ],
+)
+def test_a_paragraph_number_is_passed_over(text, words):
+    assert text[without_paragraph_number(text, 0, len(text)) :] == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12 Children's homes were inspected",  # a count, not a number with a point or bracket
+        "1.5 million children live in poverty",  # a figure before a lower-case word
+        "2023 was a difficult year",
+        "£2.2m was added to the budget",
+        "3.5% of children were re-referred",
+        "4.5 FTE posts are vacant",  # an abbreviation, not a word
+        "Since 2016-17 the Council has had the ability",
+    ],
+)
+def test_words_that_open_with_a_figure_are_kept(text):
+    assert without_paragraph_number(text, 0, len(text)) == 0
+
+
+def test_only_the_span_given_is_read():
+    text = "Care leavers are consulted. 34.Since the last inspection"
+    start = text.index("34.")
+    assert text[without_paragraph_number(text, start, len(text)) :] == "Since the last inspection"
+    assert without_paragraph_number(text, 0, start) == 0
