@@ -18,7 +18,7 @@ from service.answering.features import (
     term_weights,
 )
 from councils.shapes import MONEY, SHARE, WHEN, counts_something, names_a_person
-from councils.text import without_paragraph_number
+from councils.text import PARAGRAPH_BREAK, sentence_spans, without_paragraph_number
 from councils.authorities import authority_registry
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
@@ -219,11 +219,16 @@ class LearnedAnswerer:
                 if spans[before][1] - spans[before][0] <= policy.max_context_chars and len(quotes) < policy.max_quotes:
                     quotes.append((passage_index, before))
         quotes.sort()
-        # Each quote starts at its words, not at the number of the paragraph it opens.
-        chosen = []
+        # Each quote starts at its words, not at the number of the paragraph it opens; sentences
+        # that follow one another in a paragraph are one quote, read and cited as the text runs.
+        chosen: list[tuple[int, int, int]] = []
         for p, position in quotes:
+            text = scored.passages[p].content or ""
             start, end = scored.spans_by_passage[p][position]
-            chosen.append((p, without_paragraph_number(scored.passages[p].content or "", start, end), end))
+            if chosen and chosen[-1][0] == p and _runs_on_from(text, chosen[-1][2], start):
+                chosen[-1] = (p, chosen[-1][1], end)
+            else:
+                chosen.append((p, without_paragraph_number(text, start, end), end))
         return chosen
 
     @staticmethod
@@ -244,7 +249,8 @@ class LearnedAnswerer:
         analysis = scored.analysis
         # A question put in a meeting ("Can the Cabinet Member tell me how many...?") asks; it
         # answers nothing.
-        if all(q.rstrip("”’\"') ").endswith("?") for q in quoted):
+        # (A quote may run over several sentences: each is read.)
+        if all(q[a:b].rstrip("”’\"') ").endswith("?") for q in quoted for a, b in sentence_spans(q)):
             return "an answer"
         if analysis.asks_figure and not any(states_figure(analysis, q) for q in quoted):
             return "the figure"
@@ -311,6 +317,11 @@ class LearnedAnswerer:
             quote = (scored.passages[index].content or "")[start:end]
             citations.append({"n": number, **source_fields(meta, quote, meta["start"] + start, meta["start"] + end)})
         return {"answer": answer_text(citations), "citations": citations, "abstained": False, "reason": "answered from the cited passages", "confidence": confidence}
+
+
+def _runs_on_from(text: str, end: int, start: int) -> bool:
+    """A sentence starting at `start` follows on from one ending at `end` in the same paragraph."""
+    return end <= start and not text[end:start].strip() and not PARAGRAPH_BREAK.search(text, end, start)
 
 
 def neighbour(text: str, spans: list[tuple[int, int]], position: int, step: int) -> int | None:

@@ -135,7 +135,8 @@ def test_an_answer_that_points_back_brings_the_sentence_before_it():
     answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
     text = "The Director of Children's Services attended the meeting. He undertook to report back on NFA rates."
     quotes = answerer.choose(_scored([text], [0.1, 0.8]))
-    assert [text[s:e] for _, s, e in quotes] == ["The Director of Children's Services attended the meeting.", "He undertook to report back on NFA rates."]
+    # One quote, as the text runs: the answer and the sentence it needs.
+    assert [text[s:e] for _, s, e in quotes] == ["The Director of Children's Services attended the meeting. He undertook to report back on NFA rates."]
 
 
 def test_an_answer_that_stands_alone_is_quoted_alone():
@@ -149,8 +150,8 @@ def test_a_second_sentence_joins_only_when_the_model_thinks_it_answers_too():
     text = "Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce. The building was repainted in spring."
     answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.5, join_share=0.6))
     quotes = answerer.choose(_scored([text], [0.9, 0.7, 0.1]))
-    assert len(quotes) == 2
-    assert all("repainted" not in text[s:e] for _, s, e in quotes)
+    assert [text[s:e] for _, s, e in quotes] == ["Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce."]
+    assert [text[s:e] for _, s, e in answerer.choose(_scored([text], [0.9, 0.3, 0.1]))] == ["Caseloads were reduced to 18 children per worker."]
 
 
 def test_a_count_asked_for_brings_the_next_sentence_when_the_best_holds_only_the_question_s_own_figure():
@@ -164,7 +165,8 @@ def test_a_count_asked_for_brings_the_next_sentence_when_the_best_holds_only_the
     assert [text[s:e] for _, s, e in quotes][-1].endswith("over 200 young people in this category.")
     assert answerer.missing(scored, quotes) is None
     # The best sentence alone holds only the question's "21": no figure is stated.
-    assert answerer.missing(scored, quotes[:1]) == "the figure"
+    best = scored.candidates[0]
+    assert answerer.missing(scored, [(0, best.start, best.end)]) == "the figure"
     # A best sentence with a count of its own is quoted alone.
     counted = "In 2024, 45 young people over 21 no longer had a personal adviser. The service was restructured in spring."
     scored = _scored([counted], [0.8, 0.1])
@@ -190,6 +192,7 @@ def test_the_sentence_an_answer_points_back_to_is_found_past_a_paragraph_number(
     assert [len(spans) for spans in scored.spans_by_passage] == [3]  # "41." stands alone
     quotes = answerer.choose(scored)
     assert [text[s:e] for _, s, e in quotes] == ["Care leavers are consulted on the local offer.", "However, young people in care have only attended one corporate parenting board."]
+    assert len({(s, e) for _, s, e in quotes}) == 2  # the number between them keeps them two quotes
     # With no sentence before the number, the answer is quoted alone, without it.
     text = "41. However, young people in care have only attended one corporate parenting board."
     quotes = answerer.choose(_scored([text], [0.8]))
@@ -203,8 +206,29 @@ def test_a_paragraph_number_is_not_the_figure_a_question_asks_for():
     scored = _scored([text], [0.8, 0.1])
     scored.analysis = analyse(question)
     quotes = answerer.choose(scored)
-    assert [text[s:e] for _, s, e in quotes] == ["Too many children were waiting for an assessment of their needs.", "At the time of the inspection, 214 children were waiting."]
-    assert answerer.missing(scored, quotes[:1]) == "the figure"
+    assert [text[s:e] for _, s, e in quotes] == ["Too many children were waiting for an assessment of their needs. At the time of the inspection, 214 children were waiting."]
+    best = scored.candidates[0]
+    assert answerer.missing(scored, [(0, text.index("Too many"), best.end)]) == "the figure"
+
+
+def test_sentences_that_follow_one_another_in_a_paragraph_are_one_quote():
+    text = "Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce.\n\nAgency costs fell by £2m in the year."
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.5, join_share=0.5))
+    quotes = answerer.choose(_scored([text], [0.9, 0.8, 0.7]))
+    # The first two run on; the third starts a new paragraph and is quoted apart.
+    assert [text[s:e] for _, s, e in quotes] == [
+        "Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce.",
+        "Agency costs fell by £2m in the year.",
+    ]
+    # Sentences apart in the passage are separate quotes.
+    quotes = answerer.choose(_scored([text], [0.9, 0.1, 0.8]))
+    assert [text[s:e] for _, s, e in quotes] == ["Caseloads were reduced to 18 children per worker.", "Agency costs fell by £2m in the year."]
+
+
+def test_a_statement_quoted_with_a_question_after_it_still_answers():
+    text = "Leeds residents sought help with care home places from the council this year. Could the Cabinet Member say how many?"
+    result = _answer_caseloads(0.99, 0.99, question="What did Leeds say about care home places?", text=text)
+    assert not result["abstained"]
 
 
 def test_a_comparison_quotes_the_best_sentence_of_each_document():
