@@ -131,27 +131,27 @@ def _scored(texts: list[str], probabilities: list[float], asks: str = "other", d
     return ScoredCandidates(analyse("q"), passages, candidates, spans, np.zeros((len(candidates), len(FEATURE_NAMES))), np.asarray(probabilities), 0.0, [])
 
 
+def _quoted(text: str, probabilities: list[float], join_probability: float = 0.9, join_share: float = 0.6) -> list[str]:
+    """The quotes the answer stage chooses from one passage whose sentences have these probabilities."""
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=join_probability, join_share=join_share))
+    return [text[s:e] for _, s, e in answerer.choose(_scored([text], probabilities))]
+
+
 def test_an_answer_that_points_back_brings_the_sentence_before_it():
-    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
     text = "The Director of Children's Services attended the meeting. He undertook to report back on NFA rates."
-    quotes = answerer.choose(_scored([text], [0.1, 0.8]))
     # One quote, as the text runs: the answer and the sentence it needs.
-    assert [text[s:e] for _, s, e in quotes] == ["The Director of Children's Services attended the meeting. He undertook to report back on NFA rates."]
+    assert _quoted(text, [0.1, 0.8]) == [text]
 
 
 def test_an_answer_that_stands_alone_is_quoted_alone():
-    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
     text = "The committee met in the council chamber. The Director undertook to report back on NFA rates."
-    quotes = answerer.choose(_scored([text], [0.1, 0.8]))
-    assert [text[s:e] for _, s, e in quotes] == ["The Director undertook to report back on NFA rates."]
+    assert _quoted(text, [0.1, 0.8]) == ["The Director undertook to report back on NFA rates."]
 
 
 def test_a_second_sentence_joins_only_when_the_model_thinks_it_answers_too():
     text = "Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce. The building was repainted in spring."
-    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.5, join_share=0.6))
-    quotes = answerer.choose(_scored([text], [0.9, 0.7, 0.1]))
-    assert [text[s:e] for _, s, e in quotes] == ["Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce."]
-    assert [text[s:e] for _, s, e in answerer.choose(_scored([text], [0.9, 0.3, 0.1]))] == ["Caseloads were reduced to 18 children per worker."]
+    assert _quoted(text, [0.9, 0.7, 0.1], join_probability=0.5) == ["Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce."]
+    assert _quoted(text, [0.9, 0.3, 0.1], join_probability=0.5) == ["Caseloads were reduced to 18 children per worker."]
 
 
 def test_a_count_asked_for_brings_the_next_sentence_when_the_best_holds_only_the_question_s_own_figure():
@@ -175,28 +175,21 @@ def test_a_count_asked_for_brings_the_next_sentence_when_the_best_holds_only_the
 
 
 def test_a_quote_starts_at_its_words_not_at_its_paragraph_number():
-    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
     text = "Leaders know their services well. 34.Since the last inspection in 2016, the quality of services has not been maintained."
-    quotes = answerer.choose(_scored([text], [0.1, 0.8]))
-    assert [text[s:e] for _, s, e in quotes] == ["Since the last inspection in 2016, the quality of services has not been maintained."]
+    assert _quoted(text, [0.1, 0.8]) == ["Since the last inspection in 2016, the quality of services has not been maintained."]
     # A quote that opens with a figure of its own keeps it.
     text = "Leaders know their services well. 12 Children's homes were inspected in the year to March."
-    quotes = answerer.choose(_scored([text], [0.1, 0.8]))
-    assert [text[s:e] for _, s, e in quotes] == ["12 Children's homes were inspected in the year to March."]
+    assert _quoted(text, [0.1, 0.8]) == ["12 Children's homes were inspected in the year to March."]
 
 
 def test_the_sentence_an_answer_points_back_to_is_found_past_a_paragraph_number():
-    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
     text = "Care leavers are consulted on the local offer. 41. However, young people in care have only attended one corporate parenting board."
-    scored = _scored([text], [0.1, 0.8])
-    assert [len(spans) for spans in scored.spans_by_passage] == [3]  # "41." stands alone
-    quotes = answerer.choose(scored)
-    assert [text[s:e] for _, s, e in quotes] == ["Care leavers are consulted on the local offer.", "However, young people in care have only attended one corporate parenting board."]
-    assert len({(s, e) for _, s, e in quotes}) == 2  # the number between them keeps them two quotes
+    assert [len(spans) for spans in _scored([text], [0.1, 0.8]).spans_by_passage] == [3]  # "41." stands alone
+    # Two quotes: the number between them is not quoted.
+    assert _quoted(text, [0.1, 0.8]) == ["Care leavers are consulted on the local offer.", "However, young people in care have only attended one corporate parenting board."]
     # With no sentence before the number, the answer is quoted alone, without it.
     text = "41. However, young people in care have only attended one corporate parenting board."
-    quotes = answerer.choose(_scored([text], [0.8]))
-    assert [text[s:e] for _, s, e in quotes] == ["However, young people in care have only attended one corporate parenting board."]
+    assert _quoted(text, [0.8]) == ["However, young people in care have only attended one corporate parenting board."]
 
 
 def test_a_paragraph_number_is_not_the_figure_a_question_asks_for():
@@ -213,16 +206,15 @@ def test_a_paragraph_number_is_not_the_figure_a_question_asks_for():
 
 def test_sentences_that_follow_one_another_in_a_paragraph_are_one_quote():
     text = "Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce.\n\nAgency costs fell by £2m in the year."
-    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.5, join_share=0.5))
-    quotes = answerer.choose(_scored([text], [0.9, 0.8, 0.7]))
     # The first two run on; the third starts a new paragraph and is quoted apart.
-    assert [text[s:e] for _, s, e in quotes] == [
+    assert _quoted(text, [0.9, 0.8, 0.7], join_probability=0.5, join_share=0.5) == [
         "Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce.",
         "Agency costs fell by £2m in the year.",
     ]
     # Sentences apart in the passage are separate quotes.
-    quotes = answerer.choose(_scored([text], [0.9, 0.1, 0.8]))
-    assert [text[s:e] for _, s, e in quotes] == ["Caseloads were reduced to 18 children per worker.", "Agency costs fell by £2m in the year."]
+    assert _quoted(text, [0.9, 0.1, 0.8], join_probability=0.5, join_share=0.5) == [
+        "Caseloads were reduced to 18 children per worker.", "Agency costs fell by £2m in the year.",
+    ]
 
 
 def test_a_statement_quoted_with_a_question_after_it_still_answers():
