@@ -1,6 +1,8 @@
 """Units of stored text that both ingest (chunking) and the service (quoting) cut at: sentences and paragraphs."""
 
+import bisect
 import re
+from collections.abc import Sequence
 
 # The glyphs that open a list item in council papers and Ofsted reports: the printed ones, and
 # the private-use characters of symbol-font bullets a PDF did not map to Unicode.
@@ -48,6 +50,14 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         position = match.end()
     spans.extend(_sentences_in(text, position, end))
     return spans
+
+
+def page_at(pages: Sequence[Sequence[int]] | None, offset: int) -> int | None:
+    """The number (from 1) of the page that holds `offset` in a document's text, given each page's
+    (start, end) in it; the separator after a page belongs to that page. None without pages or
+    before the first."""
+    number = bisect.bisect_right(pages, offset, key=lambda page: page[0]) if pages else 0
+    return number or None
 
 
 def without_paragraph_number(text: str, start: int, end: int) -> int:

@@ -9,6 +9,7 @@ from typing import Literal
 from haystack import Document, logging
 
 from councils.authorities import authority_registry
+from councils.text import page_at
 from indexes import SCHEMA_VERSION, ScrutinyIndex, SearchFilter
 from service.answering.model import stored_relevance_floor
 from service.answering.presentation import answer_text, lead_in
@@ -210,10 +211,7 @@ class QueryEngine:
 
     def page_of(self, document_id: str, offset: int, fallback: int | None) -> int | None:
         _, pages = self.document_text(document_id)
-        for number, (start, end) in enumerate(pages, start=1):
-            if start <= offset < end + 2:
-                return number
-        return fallback
+        return page_at(pages, offset) or fallback
 
     def document(self, document_id: str, start: int | None = None, end: int | None = None) -> DocumentDetail:
         record = self.index.get_document(document_id)

@@ -1,5 +1,6 @@
 from haystack import component
 
+from councils.text import page_at
 from indexes import CommitmentRecord
 from indexes.sparse import bm25_encoder
 from ingest.commitments import find_commitments
@@ -42,7 +43,7 @@ class CommitmentExtractor:
             pages = record.get("pages") or []
             records = []
             for commitment in find_commitments(record["text"], record.get("date")):
-                page = next((n for n, (start, end) in enumerate(pages, start=1) if start <= commitment.start < end + 2), None)
+                page = page_at(pages, commitment.start)
                 meta = {key: record.get(key) for key in CITATION_FIELDS}
                 meta.update(
                     who=commitment.who,

@@ -1,7 +1,7 @@
-import bisect
 
 from haystack import Document, component
 
+from councils.text import page_at
 from ingest.chunking import MAX_WORDS, chunk_spans
 
 CHUNK_META_FIELDS = ("document_id", "title", "doc_type", "authority", "body", "date", "source", "url", "access")
@@ -55,7 +55,6 @@ class StructureSplitter:
         for document in documents:
             text = document.content or ""
             pages = document.meta.get("pages")
-            page_starts = [p[0] for p in pages] if pages else None
             spans = chunk_spans(text, document.meta.get("doc_type", "report"), self.max_words, self.min_words, self.news_words)
             if len(spans) > self.max_chunks:
                 failed.append({"source": document.meta.get("source"), "reason": f"over the {self.max_chunks}-chunk limit ({len(spans)} chunks)"})
@@ -71,8 +70,8 @@ class StructureSplitter:
                     start=span.start,
                     end=span.end,
                     section=span.section,
-                    page=bisect.bisect_right(page_starts, span.start) if page_starts else None,
-                    page_end=bisect.bisect_right(page_starts, span.end - 1) if page_starts else None,
+                    page=page_at(pages, span.start),
+                    page_end=page_at(pages, span.end - 1),
                     context=header,
                 )
                 chunks.append(Document(content=text[span.start:span.end], meta=meta))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from councils.text import without_paragraph_number
+from councils.text import page_at, without_paragraph_number
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,11 @@ def test_only_the_span_given_is_read():
     start = text.index("34.")
     assert text[without_paragraph_number(text, start, len(text)) :] == "Since the last inspection"
     assert without_paragraph_number(text, 0, start) == 0
+
+
+def test_the_page_of_an_offset():
+    # Three pages joined by a two-character separator, as ingest stores them.
+    pages = [(0, 10), (12, 30), (32, 40)]
+    assert [page_at(pages, offset) for offset in (0, 9, 10, 11, 12, 29, 31, 32, 39)] == [1, 1, 1, 1, 2, 2, 2, 3, 3]
+    assert page_at([[5, 10], [12, 20]], 3) is None  # before the first page (pages as JSON stores them)
+    assert page_at([], 3) is None and page_at(None, 3) is None
