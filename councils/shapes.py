@@ -4,6 +4,7 @@ body, a cause. Used to tell whether a sentence has the shape a question asks for
 import re
 
 from councils.dates import MONTH_NAMES, SEASONS
+from councils.text import without_paragraph_number
 
 FIGURE = re.compile(
     r"\d|£|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|majority|minority)\b",
@@ -27,11 +28,6 @@ CALENDAR_DATE = re.compile(
 SPAN_START = re.compile(rf"\bsince\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{MONTH_NAMES}),?\s+)?(?:19|20)\d\d\b", re.I)
 
 
-# The number of a numbered paragraph ("21.Children in Hounslow...", "4.5 Since 2016-17 ..."),
-# which the report prints before its first word.
-PARAGRAPH_NUMBER = re.compile(r"^\W*\d{1,3}(?:\.\d{1,2})*\.?\s*(?=[A-Z])")
-
-
 # A length of time ("over the last six months", "within 20 working days").
 DURATION = re.compile(
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|several|few)"
@@ -50,7 +46,7 @@ def counts_something(text: str, besides: tuple[str, ...] = (), time: bool = True
     """`text` holds a figure that is not merely a date or a paragraph's number: a count, an
     amount, a share, or a span of time from a date. Figures in `besides` (those the question
     itself states, "children under 16") are not counted, nor lengths of time unless `time`."""
-    text = PARAGRAPH_NUMBER.sub(" ", text)
+    text = text[without_paragraph_number(text, 0, len(text)) :]  # "21.Children in Hounslow..."
     if SPAN_START.search(text):
         return True
     text = CALENDAR_DATE.sub(" ", text)

@@ -22,11 +22,14 @@ SENTENCE_END = re.compile(
 NUMBERED_PARAGRAPH_START = re.compile(r"(?<=[a-z)])\s+(?=\d{1,3}\.[A-Z][a-z])")
 _CUT = re.compile(f"{SENTENCE_END.pattern}|{NUMBERED_PARAGRAPH_START.pattern}")
 
-# The number that opens a numbered paragraph or item ("34.Since", "2.23 The", "(4) Recommend",
-# "14) Mr"), or stands alone as a "sentence" ("41."): layout, not words a quote needs. A bare
-# number before a word is not one ("12 Children's homes"), nor one before a lower-case word
-# ("1.5 million").
-PARAGRAPH_NUMBER = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\(\d{1,3}\)|\d{1,3}\))(?=\s*(?:[A-Z“‘\"'][a-z]|$))\s*")
+# The number that opens a numbered paragraph or item ("34.Since", "(4) Recommend", "14) Mr",
+# "5. A review", "2.23 The", "1.2.4 The"), or stands alone as a "sentence" ("41."): layout, not
+# words a quote needs, nor a figure. A bare number is a count ("12 Children's homes"); a decimal
+# before a lower-case word, an abbreviation or nothing is a figure ("1.5 million", "4.5 FTE", "18.5").
+PARAGRAPH_NUMBER = re.compile(
+    r"\s*(?:(?:\d{1,3}(?:\.\d{1,3})*\.|\(\d{1,3}\)|\d{1,3}\))(?=\s*(?:[“‘\"']?[A-Z]|$))"
+    r"|\d{1,3}(?:\.\d{1,3})+(?=\s+[“‘\"']?[A-Z](?:[a-z]|\s)))\s*"
+)
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A blank line inside a sentence: a page or column break in a PDF ("Homeless 16- and 17-year-olds
@@ -65,6 +68,20 @@ def without_paragraph_number(text: str, start: int, end: int) -> int:
     when the span is nothing but a number."""
     number = PARAGRAPH_NUMBER.match(text, start, end)
     return number.end() if number else start
+
+
+def continues_paragraph(text: str, previous_end: int, start: int, end: int) -> bool:
+    """The sentence text[start:end] goes on from one that ends at `previous_end`, in the same
+    paragraph: only spaces between them, and it opens neither a paragraph of its own (a blank
+    line, a paragraph number: "... well. 34.Since") nor a list item."""
+    between = text[previous_end:start]
+    return (
+        previous_end <= start
+        and not between.strip()
+        and not PARAGRAPH_BREAK.search(between)
+        and without_paragraph_number(text, start, end) == start
+        and not text[start:end].startswith(tuple(BULLETS))
+    )
 
 
 def _runs_on(text: str, brk: re.Match) -> bool:

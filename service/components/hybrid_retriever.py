@@ -4,7 +4,7 @@ import numpy as np
 from haystack import Document, component
 
 from indexes import ScrutinyIndex, SearchFilter
-from service.passage import Passage
+from service.retrieved import RetrievedPassage
 
 Mode = Literal["hybrid", "dense", "sparse"]
 
@@ -75,7 +75,7 @@ class HybridRetriever:
         :returns: `passages`, best first, each with the stored payload and its `dense_score` (see
             `exact_similarity`) as `meta`, and the fused score. (Not its vector: the pipeline
             deep-copies every component's inputs, and 50 vectors of 384 floats cost more to copy
-            than the rest of the passages; `Passage` makes the rest quick to copy.)
+            than the rest of the passages; `RetrievedPassage` makes the rest quick to copy.)
         """
         top_k = self.top_k if top_k is None else top_k
         mode = self.mode if mode is None else mode
@@ -95,7 +95,7 @@ class HybridRetriever:
             if hits:
                 break
         passages = [
-            Passage(
+            RetrievedPassage(
                 id=hit.id,
                 content=hit.payload.get("text"),
                 meta={**hit.payload, "dense_score": float(query @ np.asarray(hit.dense, dtype=np.float32)) if hit.dense is not None else hit.dense_score},

@@ -18,7 +18,7 @@ from service.answering.features import (
     term_weights,
 )
 from councils.shapes import MONEY, SHARE, WHEN, counts_something, names_a_person
-from councils.text import PARAGRAPH_BREAK, sentence_spans, without_paragraph_number
+from councils.text import continues_paragraph, sentence_spans, without_paragraph_number
 from councils.authorities import authority_registry
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
@@ -199,12 +199,10 @@ class LearnedAnswerer:
         best_text = scored.passages[best_candidate.passage_index].content or ""
         # (`has_shape` is None, not False, when the question asks for no particular shape.)
         after = neighbour(best_text, best_spans, best_candidate.position, +1)
-        # (A paragraph's number is no figure: "34.Since the last inspection".)
-        best_words = best_text[without_paragraph_number(best_text, best_candidate.start, best_candidate.end) : best_candidate.end]
-        if self.has_shape(scored.analysis, best_words) is False and after is not None:
+        if self.has_shape(scored.analysis, best_text[best_candidate.start : best_candidate.end]) is False and after is not None:
             start, end = best_spans[after]
             following = (best_candidate.passage_index, after)
-            if self.has_shape(scored.analysis, best_text[without_paragraph_number(best_text, start, end) : end]) and following not in quotes and len(quotes) < policy.max_quotes:
+            if self.has_shape(scored.analysis, best_text[start:end]) and following not in quotes and len(quotes) < policy.max_quotes:
                 quotes.append(following)
         # The sentence before a quote that opens by pointing back ("This…", "He…"), so it reads
         # alone; a paragraph's number before it ("41.") is not that sentence.
@@ -215,21 +213,21 @@ class LearnedAnswerer:
             if not ANAPHORIC_START.search(text[without_paragraph_number(text, start, end) : end]):
                 continue
             before = neighbour(text, spans, position, -1)
-            if before is not None and (passage_index, before) not in quotes:
-                if spans[before][1] - spans[before][0] <= policy.max_context_chars and len(quotes) < policy.max_quotes:
-                    quotes.append((passage_index, before))
+            fits = before is not None and spans[before][1] - spans[before][0] <= policy.max_context_chars
+            if fits and (passage_index, before) not in quotes and len(quotes) < policy.max_quotes:
+                quotes.append((passage_index, before))
         quotes.sort()
         # Each quote starts at its words, not at the number of the paragraph it opens; sentences
         # that follow one another in a paragraph are one quote, read and cited as the text runs.
-        chosen: list[tuple[int, int, int]] = []
+        cited: list[tuple[int, int, int]] = []
         for p, position in quotes:
             text = scored.passages[p].content or ""
             start, end = scored.spans_by_passage[p][position]
-            if chosen and chosen[-1][0] == p and _runs_on_from(text, chosen[-1][2], start):
-                chosen[-1] = (p, chosen[-1][1], end)
+            if cited and cited[-1][0] == p and continues_paragraph(text, cited[-1][2], start, end):
+                cited[-1] = (p, cited[-1][1], end)
             else:
-                chosen.append((p, without_paragraph_number(text, start, end), end))
-        return chosen
+                cited.append((p, without_paragraph_number(text, start, end), end))
+        return cited
 
     @staticmethod
     def has_shape(analysis: QuestionAnalysis, text: str) -> bool | None:
@@ -317,11 +315,6 @@ class LearnedAnswerer:
             quote = (scored.passages[index].content or "")[start:end]
             citations.append({"n": number, **source_fields(meta, quote, meta["start"] + start, meta["start"] + end)})
         return {"answer": answer_text(citations), "citations": citations, "abstained": False, "reason": "answered from the cited passages", "confidence": confidence}
-
-
-def _runs_on_from(text: str, end: int, start: int) -> bool:
-    """A sentence starting at `start` follows on from one ending at `end` in the same paragraph."""
-    return end <= start and not text[end:start].strip() and not PARAGRAPH_BREAK.search(text, end, start)
 
 
 def neighbour(text: str, spans: list[tuple[int, int]], position: int, step: int) -> int | None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from councils.text import page_at, without_paragraph_number
+from councils.text import continues_paragraph, page_at, without_paragraph_number
 
 
 @pytest.mark.parametrize(
@@ -14,7 +14,12 @@ from councils.text import page_at, without_paragraph_number
         ("(4) Recommend that the council", "Recommend that the council"),
         ("14) Mr Lehmann commented", "Mr Lehmann commented"),
         ("5. Children in care are visited", "Children in care are visited"),
+        ("5. A review was commissioned", "A review was commissioned"),
+        ("7. LSCB partners agreed", "LSCB partners agreed"),
+        ("2.1 ‘Good’ was the judgement", "‘Good’ was the judgement"),
+        ("12. “Children come first” is the plan", "“Children come first” is the plan"),
         ("41.", ""),
+        ("(4)", ""),
     ],
 )
 def test_a_paragraph_number_is_passed_over(text, words):
@@ -30,6 +35,7 @@ def test_a_paragraph_number_is_passed_over(text, words):
         "£2.2m was added to the budget",
         "3.5% of children were re-referred",
         "4.5 FTE posts are vacant",  # an abbreviation, not a word
+        "18.5",  # a figure standing alone
         "Since 2016-17 the Council has had the ability",
     ],
 )
@@ -50,3 +56,15 @@ def test_the_page_of_an_offset():
     assert [page_at(pages, offset) for offset in (0, 9, 10, 11, 12, 29, 31, 32, 39)] == [1, 1, 1, 1, 2, 2, 2, 3, 3]
     assert page_at([[5, 10], [12, 20]], 3) is None  # before the first page (pages as JSON stores them)
     assert page_at([], 3) is None and page_at(None, 3) is None
+
+
+def test_a_sentence_continues_the_paragraph_of_the_one_before_unless_it_opens_its_own():
+    def continues(text: str, second: str) -> bool:
+        start = text.index(second)
+        return continues_paragraph(text, text.index(".") + 1, start, start + len(second))
+
+    assert continues("The Director attended. He undertook to report back.", "He undertook")
+    assert continues("The Director attended.\nHe undertook to report back.", "He undertook")  # a line break in a paragraph
+    assert not continues("The Director attended.\n\nHe undertook to report back.", "He undertook")
+    assert not continues("Leaders know their services well. 34.Since the last inspection.", "34.Since")
+    assert not continues("The plan has three aims.\n• Children are seen quickly.", "• Children")

@@ -13,7 +13,7 @@ from service.answering.policy import AnswerPolicy
 from service.answering.presentation import answer_text, lead_in
 from service.answering.question import analyse, asked_clause, asks_for, entities, key_terms
 from service.components.extractive_answerer import ExtractiveAnswerer
-from service.components.learned_answerer import LearnedAnswerer, ScoredCandidates
+from service.components.learned_answerer import LearnedAnswerer, ScoredCandidates, neighbour
 from service.components.relevance_floor import RelevanceFloor
 
 
@@ -215,6 +215,25 @@ def test_sentences_that_follow_one_another_in_a_paragraph_are_one_quote():
     assert _quoted(text, [0.9, 0.1, 0.8], join_probability=0.5, join_share=0.5) == [
         "Caseloads were reduced to 18 children per worker.", "Agency costs fell by £2m in the year.",
     ]
+
+
+def test_a_numbered_paragraph_on_the_same_line_is_a_quote_of_its_own():
+    # "However" points back, so the sentence before joins; the number opens a new paragraph.
+    text = "Leaders know their services well. 34.However, too many children were waiting for an assessment."
+    assert _quoted(text, [0.1, 0.8]) == ["Leaders know their services well.", "However, too many children were waiting for an assessment."]
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
+    scored = _scored([text], [0.1, 0.8])
+    scored.analysis = analyse("How many children were waiting for an assessment?")
+    assert answerer.missing(scored, answerer.choose(scored)) == "the figure"  # "34" is no count
+    # A list item is a quote of its own too.
+    text = "The plan has three aims.\n• Children are seen quickly by a social worker."
+    assert _quoted(text, [0.8, 0.7], join_probability=0.5) == ["The plan has three aims.", "• Children are seen quickly by a social worker."]
+
+
+def test_a_figure_standing_alone_is_not_passed_over_as_a_paragraph_number():
+    text = "The average number of children per social worker in March was:\n\n18.5\n\nThe service has recruited."
+    scored = _scored([text], [0.8, 0.1])
+    assert neighbour(text, scored.spans_by_passage[0], 0, +1) == 1  # "18.5", not "The service..."
 
 
 def test_a_statement_quoted_with_a_question_after_it_still_answers():
@@ -653,6 +672,10 @@ def test_a_count_is_a_figure_outside_a_date():
     assert not counts_something("4.2 The Council has reviewed its reserves.")
     assert counts_something("21.Caseloads average 18 children per social worker.")
     assert counts_something("12 children ceased to be looked after.")
+    assert not counts_something("(4) Recommend that the Council notes the report.")
+    # A count before a capitalised word, and a figure before an abbreviation, are counts.
+    assert counts_something("12 Children's homes were inspected in the year.")
+    assert counts_something("4.5 FTE posts are vacant in the service.")
     # A name that carries a number counts nothing; a count beside it still does.
     assert not counts_something("Despite the challenges of COVID-19, leaders have strengthened services.")
     assert counts_something("During COVID-19, 43 children were visited online.")

@@ -9,7 +9,7 @@ from haystack import Document
 from haystack.core.pipeline.utils import _deepcopy_with_exceptions
 
 from service.components.passage_deduplicator import EDGE_WORDS, PassageDeduplicator, edge_words
-from service.passage import Passage
+from service.retrieved import RetrievedPassage
 
 TEXT = (
     "Rates of closing cases with no further action were high compared to other areas. The director "
@@ -18,14 +18,14 @@ TEXT = (
 )
 
 
-def passage(text: str = TEXT, **meta) -> Passage:
-    return Passage(id="c1", content=text, meta={"authority": "Leeds", "page": 3, "dense_score": 0.41, "url": None, **meta}, score=0.7)
+def passage(text: str = TEXT, **meta) -> RetrievedPassage:
+    return RetrievedPassage(id="c1", content=text, meta={"authority": "Leeds", "page": 3, "dense_score": 0.41, "url": None, **meta}, score=0.7)
 
 
 def test_a_passage_copy_is_equal_and_shares_nothing_that_can_change():
     original = passage(sections=["1.2", "1.3"], nested={"rows": [1, 2]})
     clone = copy.deepcopy(original)
-    assert type(clone) is Passage and clone == original and clone is not original
+    assert type(clone) is RetrievedPassage and clone == original and clone is not original
     assert clone.meta is not original.meta
     clone.meta["sections"].append("9")
     clone.meta["nested"]["rows"].append(3)
@@ -33,14 +33,21 @@ def test_a_passage_copy_is_equal_and_shares_nothing_that_can_change():
     assert original.meta == {"authority": "Leeds", "page": 3, "dense_score": 0.41, "url": None, "sections": ["1.2", "1.3"], "nested": {"rows": [1, 2]}}
 
 
+def test_a_value_met_twice_in_a_passage_is_copied_once_as_deepcopy_does():
+    shared = {"rows": [1, 2]}
+    original = passage(first=shared, second=shared)
+    clone = copy.deepcopy(original)
+    assert clone.meta["first"] is clone.meta["second"] and clone.meta["first"] is not shared
+
+
 def test_the_pipeline_copy_of_a_passage_skips_the_generic_reconstruction(monkeypatch):
     """Haystack deep-copies every component input; a Document goes through copy's generic
-    reconstruction (`copy._reconstruct`), a Passage through its own copy of its dicts."""
+    reconstruction (`copy._reconstruct`), a RetrievedPassage through its own copy of its dicts."""
     calls = []
     reconstruct = copy._reconstruct
     monkeypatch.setattr(copy, "_reconstruct", lambda *a, **k: calls.append(1) or reconstruct(*a, **k))
     documents = [Document(id=str(i), content=TEXT, meta={"page": i}) for i in range(5)]
-    passages = [Passage(id=str(i), content=TEXT, meta={"page": i}) for i in range(5)]
+    passages = [RetrievedPassage(id=str(i), content=TEXT, meta={"page": i}) for i in range(5)]
     assert _deepcopy_with_exceptions(documents) == documents and len(calls) >= 5
     calls.clear()
     copied = _deepcopy_with_exceptions(passages)

@@ -1,4 +1,4 @@
-"""The passage the retriever hands to the other search and answer components."""
+"""The passages the retriever hands to the other search and answer components."""
 
 import copy
 from typing import Any
@@ -12,13 +12,18 @@ _IMMUTABLE = (str, bytes, int, float, bool, type(None))
 def _copied(value: Any, memo: dict) -> Any:
     if isinstance(value, _IMMUTABLE):
         return value
-    if type(value) is dict:
-        return {key: _copied(item, memo) for key, item in value.items()}
-    return copy.deepcopy(value, memo)
+    if type(value) is not dict:
+        return copy.deepcopy(value, memo)
+    if id(value) in memo:  # a dict met twice is copied once, as deepcopy does
+        return memo[id(value)]
+    clone = memo[id(value)] = {}
+    clone.update((key, _copied(item, memo)) for key, item in value.items())
+    return clone
 
 
-class Passage(Document):
-    """A retrieved passage: a Haystack Document whose deep copy is quick.
+class RetrievedPassage(Document):
+    """A passage as retrieved: a Haystack Document whose deep copy is quick (the API's view of one
+    is `service.schemas.Passage`).
 
     A Haystack pipeline deep-copies every component's inputs, and `copy.deepcopy` rebuilds a
     Document field by field through its reconstruction protocol (~40 µs each; a search copies
@@ -26,7 +31,7 @@ class Passage(Document):
     so copying its dicts is a deep copy; anything else in it is deep-copied as before.
     """
 
-    def __deepcopy__(self, memo: dict) -> "Passage":
+    def __deepcopy__(self, memo: dict) -> "RetrievedPassage":
         clone = object.__new__(type(self))
         memo[id(self)] = clone
         # Straight into __dict__: Document warns on attribute assignment after __init__.
