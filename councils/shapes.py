@@ -4,7 +4,7 @@ body, a cause. Used to tell whether a sentence has the shape a question asks for
 import re
 
 from councils.dates import MONTH_NAMES, SEASONS
-from councils.text import without_paragraph_number
+from councils.text import BULLETS, without_paragraph_number
 
 FIGURE = re.compile(
     r"\d|£|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|majority|minority)\b",
@@ -46,7 +46,9 @@ def counts_something(text: str, besides: tuple[str, ...] = (), time: bool = True
     """`text` holds a figure that is not merely a date or a paragraph's number: a count, an
     amount, a share, or a span of time from a date. Figures in `besides` (those the question
     itself states, "children under 16") are not counted, nor lengths of time unless `time`."""
-    text = text[without_paragraph_number(text, 0, len(text)) :]  # "21.Children in Hounslow..."
+    # "21.Children in Hounslow...", also after a bullet or an opening quote ("• 4.2 The Council").
+    opening = len(text) - len(text.lstrip(BULLETS + "“‘\"' \t\n"))
+    text = text[without_paragraph_number(text, opening, len(text)) :]
     if SPAN_START.search(text):
         return True
     text = CALENDAR_DATE.sub(" ", text)

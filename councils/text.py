@@ -23,13 +23,16 @@ NUMBERED_PARAGRAPH_START = re.compile(r"(?<=[a-z)])\s+(?=\d{1,3}\.[A-Z][a-z])")
 _CUT = re.compile(f"{SENTENCE_END.pattern}|{NUMBERED_PARAGRAPH_START.pattern}")
 
 # The number that opens a numbered paragraph or item ("34.Since", "(4) Recommend", "14) Mr",
-# "5. A review", "2.23 The", "1.2.4 The"), or stands alone as a "sentence" ("41."): layout, not
-# words a quote needs, nor a figure. A bare number is a count ("12 Children's homes"); a decimal
-# before a lower-case word, an abbreviation or nothing is a figure ("1.5 million", "4.5 FTE", "18.5").
+# "5. A review", "2.23 The", "2.4The", "1.2.4 The"), or stands alone as a "sentence" ("41."):
+# layout, not words a quote needs, nor a figure. A bare number is a count ("12 Children's
+# homes"); a decimal before a lower-case word, an abbreviation or nothing is a figure ("1.5
+# million", "4.5 FTE", "18.5"), so "2.1 NHS England" keeps its number too.
 PARAGRAPH_NUMBER = re.compile(
     r"\s*(?:(?:\d{1,3}(?:\.\d{1,3})*\.|\(\d{1,3}\)|\d{1,3}\))(?=\s*(?:[“‘\"']?[A-Z]|$))"
-    r"|\d{1,3}(?:\.\d{1,3})+(?=\s+[“‘\"']?[A-Z](?:[a-z]|\s)))\s*"
+    r"|\d{1,3}(?:\.\d{1,3})+(?=\s*[“‘\"']?[A-Z][a-z]|\s+[“‘\"']?[A-Z]\s))\s*"
 )
+# A lettered or numbered item of a list run on into the text ("£0.2m. B) New Homes Bonus").
+_ITEM_START = re.compile(r"\(?[A-Za-z][)]\s")
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A blank line inside a sentence: a page or column break in a PDF ("Homeless 16- and 17-year-olds
@@ -73,7 +76,7 @@ def without_paragraph_number(text: str, start: int, end: int) -> int:
 def continues_paragraph(text: str, previous_end: int, start: int, end: int) -> bool:
     """The sentence text[start:end] goes on from one that ends at `previous_end`, in the same
     paragraph: only spaces between them, and it opens neither a paragraph of its own (a blank
-    line, a paragraph number: "... well. 34.Since") nor a list item."""
+    line, a paragraph number: "... well. 34.Since") nor a list item ("•", "B)")."""
     between = text[previous_end:start]
     return (
         previous_end <= start
@@ -81,6 +84,7 @@ def continues_paragraph(text: str, previous_end: int, start: int, end: int) -> b
         and not PARAGRAPH_BREAK.search(between)
         and without_paragraph_number(text, start, end) == start
         and not text[start:end].startswith(tuple(BULLETS))
+        and not _ITEM_START.match(text, start, end)
     )
 
 

@@ -11,6 +11,7 @@ from councils.text import continues_paragraph, page_at, without_paragraph_number
         ("34.Since the last inspection in 2016", "Since the last inspection in 2016"),
         ("2.23 The previous government had confirmed", "The previous government had confirmed"),
         ("1.2.4 The plan and priority actions", "The plan and priority actions"),
+        ("2.4The intention of the Government", "The intention of the Government"),
         ("(4) Recommend that the council", "Recommend that the council"),
         ("14) Mr Lehmann commented", "Mr Lehmann commented"),
         ("5. Children in care are visited", "Children in care are visited"),
@@ -36,6 +37,7 @@ def test_a_paragraph_number_is_passed_over(text, words):
         "3.5% of children were re-referred",
         "4.5 FTE posts are vacant",  # an abbreviation, not a word
         "18.5",  # a figure standing alone
+        "2.1 NHS England said",  # a decimal before an acronym is read as a figure ("4.5 FTE")
         "Since 2016-17 the Council has had the ability",
     ],
 )
@@ -68,3 +70,4 @@ def test_a_sentence_continues_the_paragraph_of_the_one_before_unless_it_opens_it
     assert not continues("The Director attended.\n\nHe undertook to report back.", "He undertook")
     assert not continues("Leaders know their services well. 34.Since the last inspection.", "34.Since")
     assert not continues("The plan has three aims.\n• Children are seen quickly.", "• Children")
+    assert not continues("Reserves fell by £0.2m. B) New Homes Bonus grant ends.", "B) New Homes")

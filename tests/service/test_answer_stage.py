@@ -230,6 +230,19 @@ def test_a_numbered_paragraph_on_the_same_line_is_a_quote_of_its_own():
     assert _quoted(text, [0.8, 0.7], join_probability=0.5) == ["The plan has three aims.", "• Children are seen quickly by a social worker."]
 
 
+def test_a_paragraph_number_is_no_figure_for_a_how_long_question_either():
+    # "How long" asks for a figure of its own kind (not `asks_figure`): the shape is any figure.
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
+    text = "37.Children wait too long for a permanent home. On average children waited 14 months."
+    scored = _scored([text], [0.8, 0.1])
+    scored.analysis = analyse("How long do children wait for adoption in Kent?")
+    assert [text[s:e] for _, s, e in answerer.choose(scored)] == ["Children wait too long for a permanent home. On average children waited 14 months."]
+    text = "Children wait too long for a permanent home.\n\n38.Leaders have improved practice since the inspection."
+    scored = _scored([text], [0.8, 0.1])
+    scored.analysis = analyse("How long do children wait for adoption in Kent?")
+    assert [text[s:e] for _, s, e in answerer.choose(scored)] == ["Children wait too long for a permanent home."]
+
+
 def test_a_figure_standing_alone_is_not_passed_over_as_a_paragraph_number():
     text = "The average number of children per social worker in March was:\n\n18.5\n\nThe service has recruited."
     scored = _scored([text], [0.8, 0.1])
@@ -673,6 +686,8 @@ def test_a_count_is_a_figure_outside_a_date():
     assert counts_something("21.Caseloads average 18 children per social worker.")
     assert counts_something("12 children ceased to be looked after.")
     assert not counts_something("(4) Recommend that the Council notes the report.")
+    assert not counts_something("• 4.2 The Council has reviewed its reserves.")  # after a bullet
+    assert not counts_something("2.4The intention of the Government is to act.")
     # A count before a capitalised word, and a figure before an abbreviation, are counts.
     assert counts_something("12 Children's homes were inspected in the year.")
     assert counts_something("4.5 FTE posts are vacant in the service.")
