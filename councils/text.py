@@ -25,8 +25,9 @@ _CUT = re.compile(f"{SENTENCE_END.pattern}|{NUMBERED_PARAGRAPH_START.pattern}")
 # The number that opens a numbered paragraph or item ("34.Since", "(4) Recommend", "14) Mr",
 # "5. A review", "2.23 The", "2.4The", "1.2.4 The"), or stands alone as a "sentence" ("41."):
 # layout, not words a quote needs, nor a figure. A bare number is a count ("12 Children's
-# homes"); a decimal before a lower-case word, an abbreviation or nothing is a figure ("1.5
-# million", "4.5 FTE", "18.5"), so "2.1 NHS England" keeps its number too.
+# homes"; so an Ofsted footnote's marker, "2 The local authority was given ...", reads as one); a
+# decimal before a lower-case word, an abbreviation or nothing is a figure ("1.5 million", "4.5
+# FTE", "18.5"), so "2.1 NHS England" keeps its number too.
 PARAGRAPH_NUMBER = re.compile(
     r"\s*(?:(?:\d{1,3}(?:\.\d{1,3})*\.|\(\d{1,3}\)|\d{1,3}\))(?=\s*(?:[“‘\"']?[A-Z]|$))"
     r"|\d{1,3}(?:\.\d{1,3})+(?=\s*[“‘\"']?[A-Z][a-z]|\s+[“‘\"']?[A-Z]\s))\s*"
