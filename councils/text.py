@@ -33,7 +33,7 @@ PARAGRAPH_NUMBER = re.compile(
     r"|\d{1,3}(?:\.\d{1,3})+(?=\s*[“‘\"']?[A-Z][a-z]|\s+[“‘\"']?[A-Z]\s))\s*"
 )
 # A lettered or numbered item of a list run on into the text ("£0.2m. B) New Homes Bonus").
-_ITEM_START = re.compile(r"\(?[A-Za-z][)]\s")
+_ITEM_START = re.compile(r"\(?[A-Za-z]\)\s")
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A blank line inside a sentence: a page or column break in a PDF ("Homeless 16- and 17-year-olds

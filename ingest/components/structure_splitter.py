@@ -1,4 +1,3 @@
-
 from haystack import Document, component
 
 from councils.text import page_at
