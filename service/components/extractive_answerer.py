@@ -1,5 +1,6 @@
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import Stemmer
@@ -145,7 +146,7 @@ class ExtractiveAnswerer:
     def run(
         self,
         question: str,
-        passages: list[Document],
+        passages: Sequence[Document],
         additions: list[str] | None = None,
         known_answer: dict | None = None,
     ):

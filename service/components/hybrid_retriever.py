@@ -1,10 +1,11 @@
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 from haystack import Document, component
 
 from indexes import ScrutinyIndex, SearchFilter
-from service.retrieved import RetrievedPassage
+from service.retrieved import Passages, RetrievedPassage
 
 Mode = Literal["hybrid", "dense", "sparse"]
 
@@ -54,7 +55,7 @@ class HybridRetriever:
         self.weights = weights
         self.exact_similarity = exact_similarity
 
-    @component.output_types(passages=list[Document])
+    @component.output_types(passages=Sequence[Document])
     def run(
         self,
         query_embedding: np.ndarray | list[float],
@@ -73,9 +74,9 @@ class HybridRetriever:
         :param fallback_filters: Tried when `filters` find nothing (filters narrowed by reading
             the question fall back to the request's own).
         :returns: `passages`, best first, each with the stored payload and its `dense_score` (see
-            `exact_similarity`) as `meta`, and the fused score. (Not its vector: the pipeline
-            deep-copies every component's inputs, and 50 vectors of 384 floats cost more to copy
-            than the rest of the passages; `RetrievedPassage` makes the rest quick to copy.)
+            `exact_similarity`) as `meta`, and the fused score: read-only `RetrievedPassage`s in
+            a `Passages` sequence, which the pipeline's deep copy of each component's inputs
+            passes over quickly. (Not their vectors: nothing downstream reads them.)
         """
         top_k = self.top_k if top_k is None else top_k
         mode = self.mode if mode is None else mode
@@ -94,7 +95,7 @@ class HybridRetriever:
             )
             if hits:
                 break
-        passages = [
+        passages = Passages(
             RetrievedPassage(
                 id=hit.id,
                 content=hit.payload.get("text"),
@@ -102,5 +103,5 @@ class HybridRetriever:
                 score=hit.score,
             )
             for hit in hits
-        ]
+        )
         return {"passages": passages}

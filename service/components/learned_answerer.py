@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,7 @@ class ScoredCandidates:
     """Everything the answer stage knows about one question's candidate sentences."""
 
     analysis: QuestionAnalysis
-    passages: list[Document]
+    passages: Sequence[Document]
     candidates: list[Candidate]
     spans_by_passage: list[list[tuple[int, int]]]
     features: np.ndarray
@@ -136,7 +137,7 @@ class LearnedAnswerer:
         self.warm_up()
         return self._answer_model.threshold if self.min_confidence is None else self.min_confidence
 
-    def score(self, question: str, passages: list[Document], additions: list[str] | None = None, asked: str | None = None) -> ScoredCandidates:
+    def score(self, question: str, passages: Sequence[Document], additions: list[str] | None = None, asked: str | None = None) -> ScoredCandidates:
         """Candidate sentences of the passages read, their features and probabilities."""
         self.warm_up()
         scored = self.featurise(question, passages, additions, asked)
@@ -144,7 +145,7 @@ class LearnedAnswerer:
             scored.probabilities = self._answer_model.sentence.probability(scored.features)
         return scored
 
-    def featurise(self, question: str, passages: list[Document], additions: list[str] | None = None, asked: str | None = None) -> ScoredCandidates:
+    def featurise(self, question: str, passages: Sequence[Document], additions: list[str] | None = None, asked: str | None = None) -> ScoredCandidates:
         """Candidate sentences of the passages read and their features, with the encoder in use
         (`use_encoder`; base MiniLM until one is set). `question` is the topic the key terms come
         from; `asked` the whole question as put, which the sentence encoder compares sentences with."""
@@ -280,7 +281,7 @@ class LearnedAnswerer:
     def run(
         self,
         question: str,
-        passages: list[Document],
+        passages: Sequence[Document],
         additions: list[str] | None = None,
         known_answer: dict | None = None,
         asked: str | None = None,

@@ -1,7 +1,10 @@
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from haystack import Document, component
+
+from service.retrieved import Passages
 
 _WORDS = re.compile(r"\w+")
 EDGE_WORDS = 6
@@ -50,13 +53,13 @@ class PassageDeduplicator:
         self.threshold = threshold
         self.top_k = top_k
 
-    @component.output_types(passages=list[Document], candidates=list[Document])
-    def run(self, passages: list[Document], sort: Literal["relevance", "date"] | None = None, top_k: int | None = None):
+    @component.output_types(passages=Sequence[Document])
+    def run(self, passages: Sequence[Document], sort: Literal["relevance", "date"] | None = None, top_k: int | None = None):
         """
         :param passages: Retrieved passages, best first.
         :param sort: "relevance" (default) or "date" (newest first, undated last).
         :param top_k: Overrides how many passages are kept.
-        :returns: `passages`, the kept ones, and `candidates`, every distinct passage (for facets).
+        :returns: `passages`, the distinct ones, at most `top_k`.
         """
         top_k = self.top_k if top_k is None else top_k
         kept: list[Document] = []
@@ -83,4 +86,4 @@ class PassageDeduplicator:
         selected = kept[:top_k]
         if sort == "date":
             selected = sorted(selected, key=lambda p: p.meta.get("date") or "", reverse=True)
-        return {"passages": selected, "candidates": kept}
+        return {"passages": Passages(selected)}

@@ -1,7 +1,10 @@
+from collections.abc import Sequence
+
 from haystack import Document, component
 
 from service.answering.features import coverage
 from service.answering.question import analyse
+from service.retrieved import Passages
 
 # A passage that holds most of the query's key terms (glossary forms count), or for a long query
 # (a question, a claim) this many of them, matches by its words.
@@ -37,8 +40,8 @@ class RelevanceFloor:
         self.floor = floor
         self.min_term_share = min_term_share
 
-    @component.output_types(passages=list[Document])
-    def run(self, passages: list[Document], query: str = "", additions: list[str] | None = None, floor: float | None = None):
+    @component.output_types(passages=Sequence[Document])
+    def run(self, passages: Sequence[Document], query: str = "", additions: list[str] | None = None, floor: float | None = None):
         """
         :param passages: Retrieved passages whose meta carries `dense_score` (None: not known,
             as with rank fusion; such a passage is kept).
@@ -49,16 +52,16 @@ class RelevanceFloor:
         """
         floor = self.floor if floor is None else floor
         if floor is None:
-            return {"passages": passages}
+            return {"passages": Passages(passages)}
         analysis = analyse(query, additions)
         weights = [1.0] * len(analysis.terms)
         # Terms needed: the share of a short query's terms, at most ENOUGH_TERMS of a long one's.
         needed = min(self.min_term_share, ENOUGH_TERMS / len(analysis.terms)) if analysis.terms else 1.0
-        kept = [
+        kept = Passages(
             p
             for p in passages
             if p.meta.get("dense_score") is None
             or p.meta["dense_score"] >= floor
             or (analysis.terms and coverage(analysis, weights, p.content or "") >= needed - 1e-9)
-        ]
+        )
         return {"passages": kept}
