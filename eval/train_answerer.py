@@ -321,13 +321,15 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
 def answer_rows(answerer: LearnedAnswerer, sentence: Logistic, rows: list[Collected]) -> list[tuple[np.ndarray, bool, bool, bool, bool]]:
     """Each question's answer as the answer stage gives it: its confidence features, whether it is
     right, whether the question is answerable, whether it is a dev question, and whether it lacks
-    the figure or name the question asks for (declined whatever the threshold)."""
+    the figure or name the question asks for (declined whatever the threshold). The features and
+    the lack are read, as the answer stage reads them, from the answer without the neighbouring
+    sentences that join it; whether it is right, from the answer users are shown."""
     out = []
     for row in rows:
         row.scored.probabilities = sentence.probability(row.scored.features)
-        quotes = answerer.choose(row.scored)
-        out.append((confidence_features(row.scored, quotes), answer_is_right(row.known, row.scored, quotes), row.known.answerable,
-                    row.known.split == "dev", answerer.missing(row.scored, quotes) is not None))
+        shown, core = answerer.choose(row.scored), answerer.choose(row.scored, neighbours=False)
+        out.append((confidence_features(row.scored, core), answer_is_right(row.known, row.scored, shown), row.known.answerable,
+                    row.known.split == "dev", answerer.missing(row.scored, core) is not None))
     return out
 
 

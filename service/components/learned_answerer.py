@@ -9,6 +9,7 @@ from indexes import SentenceVectorsError
 from service.answering.features import (
     ANAPHORIC_START,
     COS_PASSAGE,
+    LONG_SENTENCE_WORDS,
     SHAPES,
     Candidate,
     context_text,
@@ -165,8 +166,10 @@ class LearnedAnswerer:
         )
         return ScoredCandidates(analysis, read, candidates, spans, features, np.zeros(len(candidates)), unseen_share, weights)
 
-    def choose(self, scored: ScoredCandidates) -> list[tuple[int, int, int]]:
-        """(passage index, start, end) of the quotes, in reading order; empty without candidates."""
+    def choose(self, scored: ScoredCandidates, neighbours: bool = True) -> list[tuple[int, int, int]]:
+        """(passage index, start, end) of the quotes, in reading order; empty without candidates.
+        `neighbours`: whether the best sentence's strong neighbours join it (see
+        `paragraph_neighbours`); the answer is judged without them."""
         if not scored.candidates:
             return []
         policy = self.policy
@@ -193,6 +196,10 @@ class LearnedAnswerer:
                 if candidate.passage_index == scored.candidates[best].passage_index and len(chosen) < policy.max_quotes:
                     chosen.append(int(i))
         quotes = [(scored.candidates[i].passage_index, scored.candidates[i].position) for i in chosen][: policy.max_quotes]
+        if neighbours and scored.analysis.asks != "compare":
+            for found in self.paragraph_neighbours(scored, best):
+                if found not in quotes and len(quotes) < policy.max_quotes:
+                    quotes.append(found)
         # Minutes restate a question, then answer it: when the best sentence lacks the shape the
         # question asks for (a figure, date, name, cause) and the next one has it, it joins.
         best_candidate = scored.candidates[best]
@@ -229,6 +236,28 @@ class LearnedAnswerer:
             else:
                 cited.append((p, without_paragraph_number(text, start, end), end))
         return cited
+
+    def paragraph_neighbours(self, scored: ScoredCandidates, best: int) -> list[tuple[int, int]]:
+        """(passage index, position) of the sentences just before and after the best one, in its
+        paragraph, that the model gives at least `neighbour_share` of the best one's probability.
+        An answer often runs over two sentences (a finding and its reason, the figure after the
+        claim), and the model scores each alone; the paragraph as the document has it reads better
+        than either half. A layout run (over LONG_SENTENCE_WORDS) is not prose to join."""
+        chosen = scored.candidates[best]
+        text = scored.passages[chosen.passage_index].content or ""
+        spans = scored.spans_by_passage[chosen.passage_index]
+        by_position = {c.position: i for i, c in enumerate(scored.candidates) if c.passage_index == chosen.passage_index}
+        floor = self.policy.neighbour_share * float(scored.probabilities[best])
+        found = []
+        for step in (-1, 1):
+            position = neighbour(text, spans, chosen.position, step)
+            i = by_position.get(position) if position is not None else None
+            if i is None or float(scored.probabilities[i]) < floor:
+                continue
+            (_, first_end), (start, end) = sorted([spans[position], spans[chosen.position]])
+            if len(text[slice(*spans[position])].split()) <= LONG_SENTENCE_WORDS and continues_paragraph(text, first_end, start, end):
+                found.append((chosen.passage_index, position))
+        return found
 
     @staticmethod
     def has_shape(analysis: QuestionAnalysis, text: str) -> bool | None:
@@ -301,8 +330,11 @@ class LearnedAnswerer:
             return {"answer": None, "citations": [], "abstained": True, "reason": "no passages match the question and filters", "confidence": 0.0}
         scored = self.score(question, passages, additions, asked)
         quotes = self.choose(scored)
-        confidence, answerable = self.judge(scored, quotes)
-        missing = self.missing(scored, quotes) if quotes else None
+        # Judged as the answer-level models were fitted: on the answer without the neighbours
+        # that join it (more words would read to them as more support than the answer has).
+        core = self.choose(scored, neighbours=False)
+        confidence, answerable = self.judge(scored, core)
+        missing = self.missing(scored, core) if core else None
         if not quotes or answerable < self.threshold or missing:
             if not quotes:
                 reason = "no sentence in the closest passages is long enough to quote"

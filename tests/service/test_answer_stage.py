@@ -1,13 +1,15 @@
 """The answer stage's pure parts: what a question asks for, the features of a sentence, how
 quotes are chosen and read, and the model file. Each rule has a positive and a negative case."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from haystack import Document
 
 from councils.dates import uk_date
 from councils.shapes import MONEY
-from service.answering.features import ANAPHORIC_START, COS_PASSAGE, FEATURE_NAMES, SHAPES, Candidate, entity_support, split_candidates
+from service.answering.features import ANAPHORIC_START, COS_PASSAGE, FEATURE_NAMES, LONG_SENTENCE_WORDS, SHAPES, Candidate, entity_support, split_candidates
 from service.answering.model import CONFIDENCE_FEATURES, AnswerModel, Logistic, ModelFileError
 from service.answering.policy import AnswerPolicy
 from service.answering.presentation import answer_text, lead_in
@@ -131,10 +133,12 @@ def _scored(texts: list[str], probabilities: list[float], asks: str = "other", d
     return ScoredCandidates(analyse("q"), passages, candidates, spans, np.zeros((len(candidates), len(FEATURE_NAMES))), np.asarray(probabilities), 0.0, [])
 
 
-def _quoted(text: str, probabilities: list[float], join_probability: float = 0.9, join_share: float = 0.6) -> list[str]:
+def _quoted(text: str, probabilities: list[float], join_probability: float = 0.9, join_share: float = 0.6, neighbour_share: float = 0.3, asks: str = "other") -> list[str]:
     """The quotes the answer stage chooses from one passage whose sentences have these probabilities."""
-    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=join_probability, join_share=join_share))
-    return [text[s:e] for _, s, e in answerer.choose(_scored([text], probabilities))]
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=join_probability, join_share=join_share, neighbour_share=neighbour_share))
+    scored = _scored([text], probabilities)
+    scored.analysis = replace(scored.analysis, asks=asks)
+    return [text[s:e] for _, s, e in answerer.choose(scored)]
 
 
 def test_an_answer_that_points_back_brings_the_sentence_before_it():
@@ -151,7 +155,48 @@ def test_an_answer_that_stands_alone_is_quoted_alone():
 def test_a_second_sentence_joins_only_when_the_model_thinks_it_answers_too():
     text = "Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce. The building was repainted in spring."
     assert _quoted(text, [0.9, 0.7, 0.1], join_probability=0.5) == ["Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce."]
-    assert _quoted(text, [0.9, 0.3, 0.1], join_probability=0.5) == ["Caseloads were reduced to 18 children per worker."]
+    assert _quoted(text, [0.9, 0.3, 0.1], join_probability=0.5, neighbour_share=0.5) == ["Caseloads were reduced to 18 children per worker."]
+
+
+REFERRALS = "Referrals to the front door doubled during 2022. Caseloads rose to 25 children for each social worker."
+
+
+def test_a_strong_neighbour_in_the_best_sentence_s_paragraph_joins_it_as_one_quote():
+    # The finding and its cause, scored apart by the model: the paragraph reads as the document has it.
+    assert _quoted(REFERRALS, [0.3, 0.8]) == [REFERRALS]
+    assert _quoted(REFERRALS, [0.8, 0.3]) == [REFERRALS]
+    # Both sides.
+    text = "Agency staff left in 2021. " + REFERRALS
+    assert _quoted(text, [0.3, 0.8, 0.3]) == [text]
+    assert _quoted(text, [0.3, 0.3, 0.8]) == [REFERRALS]
+
+
+def test_a_weak_or_separate_neighbour_does_not_join():
+    assert _quoted(REFERRALS, [0.2, 0.8]) == ["Caseloads rose to 25 children for each social worker."]  # 0.2 < 0.3 x 0.8
+    # Another paragraph, a list item, or a layout run is not the best sentence's paragraph.
+    for text in (REFERRALS.replace(". ", ".\n\n"), REFERRALS.replace(". ", ".\n• ")):
+        (quote,) = _quoted(text, [0.5, 0.8])
+        assert quote.endswith("Caseloads rose to 25 children for each social worker.") and "Referrals" not in quote, text
+    cover = "Inspection of Leeds local authority children's services " + "Inspection dates and grades " * 15 + "Good. "
+    assert len(cover.split()) > LONG_SENTENCE_WORDS
+    assert _quoted(cover + "Caseloads rose to 25 children for each social worker.", [0.7, 0.8]) == ["Caseloads rose to 25 children for each social worker."]
+    # A comparison quotes one best sentence from each document instead.
+    assert _quoted(REFERRALS, [0.3, 0.8], asks="compare") == ["Caseloads rose to 25 children for each social worker."]
+
+
+def test_the_answer_is_judged_without_the_neighbours_that_join_it(monkeypatch):
+    """The answer-level models were fitted on answers without joined neighbours: they judge the
+    answer as it was before the neighbour joined, and users are shown the whole paragraph run."""
+    from indexes import IndexSettings
+
+    answerer = LearnedAnswerer(model=IndexSettings().model, min_confidence=0.5)
+    scored = _scored([REFERRALS], [0.3, 0.8])
+    judged = []
+    monkeypatch.setattr(answerer, "score", lambda *args, **kwargs: scored)
+    monkeypatch.setattr(answerer, "judge", lambda _, quotes: judged.append(quotes) or (0.9, 0.9))
+    result = answerer.run(question="Why did caseloads rise?", passages=[Document(content=REFERRALS)])
+    assert [c["quote"] for c in result["citations"]] == [REFERRALS]
+    assert judged == [[(0, REFERRALS.index("Caseloads"), len(REFERRALS))]]
 
 
 def test_a_count_asked_for_brings_the_next_sentence_when_the_best_holds_only_the_question_s_own_figure():
