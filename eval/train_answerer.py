@@ -15,6 +15,7 @@ the encoder tuned on all of train, the one shipped.
 import re
 import time
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,7 @@ class Asked:
     structured: bool  # a structured fact answered it (no sentence choice to learn)
     topic: str
     additions: list[str]
-    passages: list[Document]
+    passages: Sequence[Document]
 
 
 @dataclass

@@ -8,12 +8,26 @@ from typing import Any, overload
 from haystack import Document
 
 
+# What a payload read from the index (JSON) holds that cannot change.
+_UNCHANGING = (str, int, float, bool, type(None), bytes, frozenset)
+
+
 class ReadOnlyMeta(dict):
-    """A passage's metadata, which can be read like any dict but not changed."""
+    """A passage's metadata, which can be read like any dict but not changed, nor anything in it
+    (its lists are tuples, its dicts read-only)."""
+
+    __slots__ = ("_sealed",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "_sealed", False):
+            self._refuse()
+        super().__init__({key: read_only(value, key) for key, value in dict(*args, **kwargs).items()})
+        self._sealed = True
 
     def _refuse(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("a retrieved passage's meta is read-only: make a new passage with dataclasses.replace")
 
+    # Every dict method that changes a dict in place.
     __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
 
     def __deepcopy__(self, memo: dict) -> "ReadOnlyMeta":
@@ -23,12 +37,24 @@ class ReadOnlyMeta(dict):
         return (type(self), (dict(self),))
 
 
-def read_only(value: Any) -> Any:
-    """`value` (a payload read from the index: JSON) with its lists as tuples and its dicts read-only."""
+def read_only(value: Any, key: str = "meta") -> Any:
+    """`value`, from a payload read from the index (JSON), with its lists as tuples and its dicts
+    read-only; `key` names it in the error for anything else that could change."""
     if isinstance(value, dict):
-        return ReadOnlyMeta({key: read_only(item) for key, item in value.items()})
+        return value if isinstance(value, ReadOnlyMeta) else ReadOnlyMeta(value)
     if isinstance(value, (list, tuple)):
-        return tuple(read_only(item) for item in value)
+        return tuple(read_only(item, key) for item in value)
+    if isinstance(value, _UNCHANGING):
+        return value
+    raise TypeError(f"a retrieved passage's meta holds values read from the index (JSON); {key!r} is a {type(value).__name__}")
+
+
+def thawed(value: Any) -> Any:
+    """A read-only payload value as plain JSON data again: dicts and lists that can change."""
+    if isinstance(value, dict):
+        return {key: thawed(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [thawed(item) for item in value]
     return value
 
 
@@ -38,28 +64,36 @@ class RetrievedPassage(Document):
 
     A Haystack pipeline deep-copies every component's inputs, in case a component changes them
     (Haystack asks components not to: "use dataclasses.replace"). A retrieved passage refuses
-    to be changed, its fields and its meta alike, so its deep copy is itself, as a string's is;
+    to be changed: its fields, its embedding (a tuple) and its meta (read-only, and JSON values
+    only); it has no blob or sparse embedding. So its deep copy is itself, as a string's is;
     `copy.deepcopy` of a Document otherwise rebuilds it field by field (~40 µs; a search copies
     about a hundred).
     """
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.blob is not None or self.sparse_embedding is not None:
+            raise ValueError("a retrieved passage has no blob or sparse embedding (they could change)")
         if self.embedding is not None:
-            self.embedding = tuple(self.embedding)
+            self.embedding = tuple(float(x) for x in self.embedding)
         self.meta = read_only(self.meta)
         object.__setattr__(self, "_sealed", True)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if getattr(self, "_sealed", False):
-            raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r} of a retrieved passage: make a new one with dataclasses.replace")
+            raise dataclasses.FrozenInstanceError(f"cannot assign {name!r} on a retrieved passage: make a new one with dataclasses.replace")
         super().__setattr__(name, value)
 
     def __delattr__(self, name: str) -> None:
-        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r} of a retrieved passage")
+        raise dataclasses.FrozenInstanceError(f"cannot delete {name!r} of a retrieved passage")
 
     def __deepcopy__(self, memo: dict) -> "RetrievedPassage":
         return self
+
+    def to_dict(self, flatten: bool = True) -> dict[str, Any]:
+        """As `Document.to_dict`, in plain JSON data (so `Document.from_dict` makes a Document
+        that can change, as any other)."""
+        return thawed(super().to_dict(flatten=flatten))
 
 
 class Passages(Sequence[Document]):
@@ -96,8 +130,6 @@ class Passages(Sequence[Document]):
 
     def __eq__(self, other: object) -> bool:
         return self._items == other._items if isinstance(other, Passages) else NotImplemented
-
-    __hash__ = None  # its passages can change, so it is no dictionary key
 
     def __repr__(self) -> str:
         return f"Passages({list(self._items)!r})"

@@ -7,12 +7,15 @@ import pickle
 import random
 import re
 
+import numpy as np
 import pytest
 from haystack import Document
+from haystack.dataclasses import ByteStream
 from haystack.core.pipeline import utils
 
 from service.components.passage_deduplicator import EDGE_WORDS, PassageDeduplicator, edge_words
-from service.retrieved import Passages, RetrievedPassage
+from service.components.relevance_floor import RelevanceFloor
+from service.retrieved import Passages, ReadOnlyMeta, RetrievedPassage
 
 TEXT = (
     "Rates of closing cases with no further action were high compared to other areas. The director "
@@ -25,39 +28,74 @@ def passage(text: str = TEXT, **meta) -> RetrievedPassage:
     return RetrievedPassage(id="c1", content=text, meta={"authority": "Leeds", "page": 3, "dense_score": 0.41, "url": None, **meta}, score=0.7)
 
 
-def test_a_retrieved_passage_cannot_be_changed_so_its_deep_copy_is_itself():
-    original = passage(sections=["1.2", "1.3"], nested={"rows": [1, 2]})
-    for change in (
-        lambda p: setattr(p, "score", 0.1),
-        lambda p: setattr(p, "content", "other"),
-        lambda p: delattr(p, "score"),
-    ):
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            change(original)
-    for change in (
-        lambda m: m.__setitem__("authority", "Kent"),
-        lambda m: m.update(authority="Kent"),
-        lambda m: m.pop("authority"),
-        lambda m: m.setdefault("new", 1),
-        lambda m: m.__delitem__("page"),
-        lambda m: m.clear(),
-        lambda m: m["nested"].__setitem__("rows", []),
-    ):
-        with pytest.raises(TypeError):
-            change(original.meta)
-    # Lists in the payload become tuples, so nothing nested can change either.
-    assert original.meta["sections"] == ("1.2", "1.3") and original.meta["nested"] == {"rows": (1, 2)}
-    assert copy.deepcopy(original) is original
-    assert original.meta == {"authority": "Leeds", "page": 3, "dense_score": 0.41, "url": None, "sections": ("1.2", "1.3"), "nested": {"rows": (1, 2)}}
+CHANGES_TO_FIELDS = {
+    "score": lambda p: setattr(p, "score", 0.1),
+    "content": lambda p: setattr(p, "content", "other"),
+    "a new attribute": lambda p: setattr(p, "note", "x"),
+    "deletion": lambda p: delattr(p, "score"),
+}
+# Every dict method that changes a dict in place, and one nested dict.
+CHANGES_TO_META = {
+    "[]=": lambda m: m.__setitem__("authority", "Kent"),
+    "del": lambda m: m.__delitem__("page"),
+    "|=": lambda m: m.__ior__({"authority": "Kent"}),
+    "update": lambda m: m.update(authority="Kent"),
+    "pop": lambda m: m.pop("authority"),
+    "popitem": lambda m: m.popitem(),
+    "setdefault": lambda m: m.setdefault("new", 1),
+    "clear": lambda m: m.clear(),
+    "__init__ again": lambda m: m.__init__(authority="Kent"),
+    "nested": lambda m: m["nested"].__setitem__("rows", []),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES_TO_FIELDS.values(), ids=CHANGES_TO_FIELDS.keys())
+def test_a_retrieved_passage_s_fields_cannot_be_changed(change):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        change(passage())
+
+
+@pytest.mark.parametrize("change", CHANGES_TO_META.values(), ids=CHANGES_TO_META.keys())
+def test_a_retrieved_passage_s_meta_cannot_be_changed(change):
+    original = passage(nested={"rows": [1, 2]})
+    before = dict(original.meta)
+    with pytest.raises(TypeError):
+        change(original.meta)
+    assert original.meta == before
+
+
+def test_nothing_in_a_retrieved_passage_can_change_so_its_deep_copy_is_itself():
+    original = RetrievedPassage(id="c1", content=TEXT, embedding=[0.5, 0.25], meta={"sections": ["1.2", "1.3"], "nested": {"rows": [1, 2]}})
+    # Lists become tuples, dicts read-only, all the way down.
+    assert original.embedding == (0.5, 0.25) and original.meta["sections"] == ("1.2", "1.3") and original.meta["nested"] == {"rows": (1, 2)}
+    assert copy.deepcopy(original) is original and copy.deepcopy(original.meta) is original.meta
+    assert ReadOnlyMeta({"rows": [1]})["rows"] == (1,)
+    # What could change and is not JSON read from the index is refused, and named.
+    for value in ({1, 2}, bytearray(b"x"), np.zeros(2)):
+        with pytest.raises(TypeError, match="'odd'"):
+            passage(odd=value)
+    with pytest.raises(ValueError, match="blob"):
+        RetrievedPassage(content=TEXT, blob=ByteStream(data=b"x"))
 
 
 def test_a_changed_passage_is_a_new_one_and_reads_as_a_plain_document():
-    original = passage()
+    original = passage(nested={"rows": [1, 2]})
     rescored = dataclasses.replace(original, score=0.2)
     assert rescored.score == 0.2 and original.score == 0.7 and rescored.meta == original.meta
-    assert Document.from_dict(original.to_dict()) == Document(id="c1", content=TEXT, meta=dict(original.meta), score=0.7)
     assert {**original.meta, "page": 4}["page"] == 4 and dict(original.meta) == original.meta
     assert pickle.loads(pickle.dumps(original.meta)) == original.meta
+    # As a plain Document again, it can change, all the way down.
+    plain = Document.from_dict(original.to_dict())
+    assert type(plain) is Document and plain.meta == {**original.meta, "nested": {"rows": [1, 2]}}
+    plain.meta["nested"]["rows"].append(3)
+    assert original.meta["nested"] == {"rows": (1, 2)}
+
+
+def test_the_search_components_hand_on_one_passages_value():
+    passages = [passage(f"Passage {i} is about caseloads in Leeds.") for i in range(3)]
+    assert isinstance(PassageDeduplicator().run(passages=passages)["passages"], Passages)
+    for floor in (None, 0.5):
+        assert isinstance(RelevanceFloor(floor=floor).run(passages=passages, query="caseloads")["passages"], Passages)
 
 
 def test_a_document_that_can_change_is_still_copied_deeply_in_passages():

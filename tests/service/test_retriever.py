@@ -5,6 +5,7 @@ import pytest
 from indexes import ChunkRecord, DocumentRecord, IndexSettings, open_index
 from indexes.sparse import bm25_encoder
 from service.components.hybrid_retriever import HybridRetriever
+from service.retrieved import Passages, RetrievedPassage
 from tests.indexes.test_store import fake_vector
 
 TEXTS = [
@@ -53,5 +54,7 @@ def test_passages_only_bm25_found_get_their_exact_similarity_when_asked(index, e
         # The dense branch's lowest score stands in, not the passage's own.
         assert bm25_only[0].meta["dense_score"] == pytest.approx(dense[-1].score, abs=1e-5)
         assert bm25_only[0].meta["dense_score"] != pytest.approx(similarity, abs=1e-3)
-    # Vectors stay out of the passages: the pipeline deep-copies every component's inputs.
+    # Vectors stay out of the passages (nothing downstream reads them), which travel as one
+    # read-only `Passages` value, quick for the pipeline to copy.
     assert all(p.embedding is None for p in passages)
+    assert isinstance(passages, Passages) and all(isinstance(p, RetrievedPassage) for p in passages)
