@@ -15,9 +15,11 @@ class AnswerPolicy:
     join_probability: float = 0.5
     join_share: float = 0.6
     # The sentence just before or after the best one, in its paragraph, joins it at this share of
-    # the best one's probability: an answer often runs over two sentences (a finding, then its
-    # reason or figure), one quote as the document has it.
+    # the best one's probability and at least this probability: an answer often runs over two
+    # sentences (a finding, then its reason or figure), one quote as the document has it; a
+    # sentence the model gives less than one chance in ten adds words, not an answer.
     neighbour_share: float = 0.3
+    neighbour_probability: float = 0.1
     # A context sentence (the one before an answer that opens "This…", "He…") longer than this is
     # not added: it would bury the answer.
     max_context_chars: int = 450

@@ -196,10 +196,6 @@ class LearnedAnswerer:
                 if candidate.passage_index == scored.candidates[best].passage_index and len(chosen) < policy.max_quotes:
                     chosen.append(int(i))
         quotes = [(scored.candidates[i].passage_index, scored.candidates[i].position) for i in chosen][: policy.max_quotes]
-        if neighbours and scored.analysis.asks != "compare":
-            for found in self.paragraph_neighbours(scored, best):
-                if found not in quotes and len(quotes) < policy.max_quotes:
-                    quotes.append(found)
         # Minutes restate a question, then answer it: when the best sentence lacks the shape the
         # question asks for (a figure, date, name, cause) and the next one has it, it joins.
         best_candidate = scored.candidates[best]
@@ -224,6 +220,11 @@ class LearnedAnswerer:
             fits = before is not None and spans[before][1] - spans[before][0] <= policy.max_context_chars
             if fits and (passage_index, before) not in quotes and len(quotes) < policy.max_quotes:
                 quotes.append((passage_index, before))
+        if neighbours and scored.analysis.asks != "compare":
+            # Into the places the answer leaves free: every sentence of the answer judged is shown.
+            for found in self.paragraph_neighbours(scored, best):
+                if found not in quotes and len(quotes) < policy.max_quotes:
+                    quotes.append(found)
         quotes.sort()
         # Each quote starts at its words, not at the number of the paragraph it opens; sentences
         # that follow one another in a paragraph are one quote, read and cited as the text runs.
@@ -239,25 +240,31 @@ class LearnedAnswerer:
 
     def paragraph_neighbours(self, scored: ScoredCandidates, best: int) -> list[tuple[int, int]]:
         """(passage index, position) of the sentences just before and after the best one, in its
-        paragraph, that the model gives at least `neighbour_share` of the best one's probability.
-        An answer often runs over two sentences (a finding and its reason, the figure after the
-        claim), and the model scores each alone; the paragraph as the document has it reads better
-        than either half. A layout run (over LONG_SENTENCE_WORDS) is not prose to join."""
+        paragraph, that the model gives at least `neighbour_share` of the best one's probability
+        and at least `neighbour_probability`, the stronger first. An answer often runs over two
+        sentences (a finding and its reason, the figure after the claim), and the model scores
+        each alone; the paragraph as the document has it reads better than either half. Not
+        joined: a layout run (over LONG_SENTENCE_WORDS words), or a sentence before that points
+        back ("This…"), which would need another before it."""
         chosen = scored.candidates[best]
         text = scored.passages[chosen.passage_index].content or ""
         spans = scored.spans_by_passage[chosen.passage_index]
         by_position = {c.position: i for i, c in enumerate(scored.candidates) if c.passage_index == chosen.passage_index}
-        floor = self.policy.neighbour_share * float(scored.probabilities[best])
+        floor = max(self.policy.neighbour_share * float(scored.probabilities[best]), self.policy.neighbour_probability)
         found = []
         for step in (-1, 1):
             position = neighbour(text, spans, chosen.position, step)
             i = by_position.get(position) if position is not None else None
             if i is None or float(scored.probabilities[i]) < floor:
                 continue
+            sentence = text[slice(*spans[position])]
+            # One before that points back ("This…") would need a sentence before it in turn.
+            if step < 0 and ANAPHORIC_START.search(sentence[without_paragraph_number(sentence, 0, len(sentence)) :]):
+                continue
             (_, first_end), (start, end) = sorted([spans[position], spans[chosen.position]])
-            if len(text[slice(*spans[position])].split()) <= LONG_SENTENCE_WORDS and continues_paragraph(text, first_end, start, end):
-                found.append((chosen.passage_index, position))
-        return found
+            if len(sentence.split()) <= LONG_SENTENCE_WORDS and continues_paragraph(text, first_end, start, end):
+                found.append((float(scored.probabilities[i]), (chosen.passage_index, position)))
+        return [place for _, place in sorted(found, reverse=True)]  # the stronger first, if only one fits
 
     @staticmethod
     def has_shape(analysis: QuestionAnalysis, text: str) -> bool | None:
@@ -331,7 +338,8 @@ class LearnedAnswerer:
         scored = self.score(question, passages, additions, asked)
         quotes = self.choose(scored)
         # Judged as the answer-level models were fitted: on the answer without the neighbours
-        # that join it (more words would read to them as more support than the answer has).
+        # that join it (more words would read to them as more support than the answer has), so
+        # the confidence shown is for that answer, which the one shown holds whole.
         core = self.choose(scored, neighbours=False)
         confidence, answerable = self.judge(scored, core)
         missing = self.missing(scored, core) if core else None
@@ -341,7 +349,8 @@ class LearnedAnswerer:
             elif answerable < self.threshold:
                 reason = "the closest passages do not state an answer clearly enough"
             else:
-                reason = f"the closest passages do not state {missing} the question asks for"
+                # (The answer, not the passages: a sentence beside it may hold what it lacks.)
+                reason = f"the best answer in the closest passages does not state {missing} the question asks for"
             return {"answer": None, "citations": [], "abstained": True, "reason": reason, "confidence": confidence}
         citations = []
         for number, (index, start, end) in enumerate(quotes, start=1):

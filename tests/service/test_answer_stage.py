@@ -133,9 +133,9 @@ def _scored(texts: list[str], probabilities: list[float], asks: str = "other", d
     return ScoredCandidates(analyse("q"), passages, candidates, spans, np.zeros((len(candidates), len(FEATURE_NAMES))), np.asarray(probabilities), 0.0, [])
 
 
-def _quoted(text: str, probabilities: list[float], join_probability: float = 0.9, join_share: float = 0.6, neighbour_share: float = 0.3, asks: str = "other") -> list[str]:
+def _quoted(text: str, probabilities: list[float], join_probability: float = 0.9, join_share: float = 0.6, neighbour_share: float = 0.3, asks: str = "other", **policy) -> list[str]:
     """The quotes the answer stage chooses from one passage whose sentences have these probabilities."""
-    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=join_probability, join_share=join_share, neighbour_share=neighbour_share))
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=join_probability, join_share=join_share, neighbour_share=neighbour_share, **policy))
     scored = _scored([text], probabilities)
     scored.analysis = replace(scored.analysis, asks=asks)
     return [text[s:e] for _, s, e in answerer.choose(scored)]
@@ -182,6 +182,36 @@ def test_a_weak_or_separate_neighbour_does_not_join():
     assert _quoted(cover + "Caseloads rose to 25 children for each social worker.", [0.7, 0.8]) == ["Caseloads rose to 25 children for each social worker."]
     # A comparison quotes one best sentence from each document instead.
     assert _quoted(REFERRALS, [0.3, 0.8], asks="compare") == ["Caseloads rose to 25 children for each social worker."]
+    # A neighbour the model gives less than one chance in ten joins no answer, however weak the best.
+    assert _quoted(REFERRALS, [0.05, 0.09]) == ["Caseloads rose to 25 children for each social worker."]
+    assert _quoted(REFERRALS, [0.05, 0.09], neighbour_probability=0.0) == [REFERRALS]
+    # One before that points back would need the sentence before it too.
+    pointing = "Agency staff left in 2021. This doubled the work of those who stayed. Caseloads rose to 25 children for each social worker."
+    assert _quoted(pointing, [0.1, 0.5, 0.8]) == ["Caseloads rose to 25 children for each social worker."]
+    # A neighbour's probability is its own, not that of the sentence in the same place of another passage.
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9))
+    other = "Placements were found for most children in the county. Few were placed out of area."
+    scored = _scored([REFERRALS, other], [0.1, 0.8, 0.6, 0.1])
+    assert [REFERRALS[s:e] for _, s, e in answerer.choose(scored)] == ["Caseloads rose to 25 children for each social worker."]
+
+
+def test_a_neighbour_takes_only_a_place_the_answer_leaves_free():
+    """Every sentence of the answer judged is shown: the sentence holding the figure asked for is
+    not pushed out by a neighbour."""
+    text = ("Leaders monitor the waiting lists each week. Too many children were waiting for an assessment of their needs. "
+            "At the time of the inspection, 214 children were waiting.")
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9, max_quotes=2))
+    scored = _scored([text], [0.5, 0.8, 0.1])
+    scored.analysis = analyse("How many children were waiting for an assessment?")
+    shown, core = answerer.choose(scored), answerer.choose(scored, neighbours=False)
+    assert [text[s:e] for _, s, e in shown] == [text[text.index("Too many") :]] and shown == core
+    # With one place free and two neighbours, the stronger joins.
+    text3 = "Agency staff left in 2021. " + REFERRALS
+    assert _quoted(text3, [0.3, 0.8, 0.5], max_quotes=2) == [REFERRALS]
+    assert _quoted(text3, [0.5, 0.8, 0.3], max_quotes=2) == [text3[: text3.index(" Caseloads")]]
+    # With a place free, the neighbour joins the same quote.
+    answerer = LearnedAnswerer(model="unused", policy=AnswerPolicy(join_probability=0.9, max_quotes=3))
+    assert [text[s:e] for _, s, e in answerer.choose(scored)] == [text]
 
 
 def test_the_answer_is_judged_without_the_neighbours_that_join_it(monkeypatch):
