@@ -9,7 +9,7 @@ import numpy as np
 
 from councils.commitments import COMMITMENT
 from councils.shapes import CAUSE, DATE, ENUMERATION, FIGURE, MONEY, NAME
-from councils.text import sentence_spans
+from councils.text import sentence_spans, without_paragraph_number
 from service.answering.question import QuestionAnalysis, stems
 
 # The order of the model's inputs; a trained model file names them and must match.
@@ -30,6 +30,14 @@ ANAPHORIC_START = re.compile(
     r"|^\W*(?:\w+\s+){0,3}(?:on|about|of|to|for|in|with|from|after|despite) (?:this|these|that|those|it|them)\b(?!\s+(?:year|week|month|meeting|report|time)\b)",
     re.I,
 )
+
+
+def points_back(text: str, start: int, end: int) -> bool:
+    """text[start:end] opens by pointing back, past the number of a paragraph it opens
+    ("34.However, ..."): to be read alone it needs the sentence before it."""
+    return bool(ANAPHORIC_START.search(text[without_paragraph_number(text, start, end) : end]))
+
+
 MIN_WORDS = 4  # shorter "sentences" are headings, labels or page furniture, not answers
 # Longer "sentences" are usually layout text with no full stops (a report's cover page, a
 # table), not prose that states an answer; the model learns how much that counts.

@@ -7,7 +7,6 @@ from haystack import Document, component, logging
 
 from indexes import SentenceVectorsError
 from service.answering.features import (
-    ANAPHORIC_START,
     COS_PASSAGE,
     LONG_SENTENCE_WORDS,
     SHAPES,
@@ -15,6 +14,7 @@ from service.answering.features import (
     context_text,
     coverage,
     entity_support,
+    points_back,
     sentence_features,
     split_candidates,
     term_weights,
@@ -214,7 +214,7 @@ class LearnedAnswerer:
             spans = scored.spans_by_passage[passage_index]
             text = scored.passages[passage_index].content or ""
             start, end = spans[position]
-            if not ANAPHORIC_START.search(text[without_paragraph_number(text, start, end) : end]):
+            if not points_back(text, start, end):
                 continue
             before = neighbour(text, spans, position, -1)
             fits = before is not None and spans[before][1] - spans[before][0] <= policy.max_context_chars
@@ -257,12 +257,11 @@ class LearnedAnswerer:
             i = by_position.get(position) if position is not None else None
             if i is None or float(scored.probabilities[i]) < floor:
                 continue
-            sentence = text[slice(*spans[position])]
             # One before that points back ("This…") would need a sentence before it in turn.
-            if step < 0 and ANAPHORIC_START.search(sentence[without_paragraph_number(sentence, 0, len(sentence)) :]):
+            if step < 0 and points_back(text, *spans[position]):
                 continue
             (_, first_end), (start, end) = sorted([spans[position], spans[chosen.position]])
-            if len(sentence.split()) <= LONG_SENTENCE_WORDS and continues_paragraph(text, first_end, start, end):
+            if len(text[slice(*spans[position])].split()) <= LONG_SENTENCE_WORDS and continues_paragraph(text, first_end, start, end):
                 found.append((float(scored.probabilities[i]), (chosen.passage_index, position)))
         return [place for _, place in sorted(found, reverse=True)]  # the stronger first, if only one fits
 

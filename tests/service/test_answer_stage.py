@@ -9,7 +9,7 @@ from haystack import Document
 
 from councils.dates import uk_date
 from councils.shapes import MONEY
-from service.answering.features import ANAPHORIC_START, COS_PASSAGE, FEATURE_NAMES, LONG_SENTENCE_WORDS, SHAPES, Candidate, entity_support, split_candidates
+from service.answering.features import ANAPHORIC_START, COS_PASSAGE, FEATURE_NAMES, LONG_SENTENCE_WORDS, SHAPES, Candidate, entity_support, points_back, split_candidates
 from service.answering.model import CONFIDENCE_FEATURES, AnswerModel, Logistic, ModelFileError
 from service.answering.policy import AnswerPolicy
 from service.answering.presentation import answer_text, lead_in
@@ -111,6 +111,13 @@ def test_a_sentence_that_points_back_is_anaphoric_and_one_that_names_its_subject
     assert ANAPHORIC_START.search("He undertook to circulate the figures.")
     assert not ANAPHORIC_START.search("The Director undertook to circulate the figures.")
     assert not ANAPHORIC_START.search("Thirty children were placed out of area.")
+
+
+def test_a_sentence_points_back_past_the_number_of_the_paragraph_it_opens():
+    for text, pointing in (("34.However, too many children wait.", True), ("34.Too many children wait.", False), ("This was slow.", True)):
+        assert points_back(text, 0, len(text)) is pointing, text
+    text = "Caseloads fell. 12.It was the first fall."
+    assert points_back(text, text.index("12."), len(text)) and not points_back(text, 0, text.index(" 12."))
 
 
 def test_cover_pages_run_together_are_not_candidates_but_long_prose_is():
