@@ -7,7 +7,6 @@ from typing import Any, overload
 
 from haystack import Document
 
-
 # What a payload read from the index (JSON) holds that cannot change.
 _UNCHANGING = (str, int, float, bool, type(None), bytes, frozenset)
 

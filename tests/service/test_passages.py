@@ -10,10 +10,14 @@ import re
 import numpy as np
 import pytest
 from haystack import Document
-from haystack.dataclasses import ByteStream
 from haystack.core.pipeline import utils
+from haystack.dataclasses import ByteStream
 
-from service.components.passage_deduplicator import EDGE_WORDS, PassageDeduplicator, edge_words
+from service.components.passage_deduplicator import (
+    EDGE_WORDS,
+    PassageDeduplicator,
+    edge_words,
+)
 from service.components.relevance_floor import RelevanceFloor
 from service.retrieved import Passages, ReadOnlyMeta, RetrievedPassage
 
