@@ -261,8 +261,10 @@ class LiveServer:
         self.thread.join(timeout=30)
 
 
-async def timings_under_load(url: str, busy_requests: int, probe_path: str, seconds_busy: float) -> tuple[list[float], int]:
-    """Fires `busy_requests` slow searches at once, then times `probe_path` while they run."""
+async def timings_under_load(url: str, busy_requests: int, probe_path: str, seconds_busy: float) -> tuple[list[float], int, int]:
+    """Fires `busy_requests` slow searches at once, then times `probe_path` while they run.
+    Returns the probe timings, the searches that failed, and how many searches were still
+    running when the last probe came back (so a test knows its probes ran under load)."""
     async with httpx.AsyncClient(base_url=url, timeout=120, limits=httpx.Limits(max_connections=busy_requests + 5)) as http:
         busy = [asyncio.create_task(http.get("/search", params={"q": f"question {i}"})) for i in range(busy_requests)]
         await asyncio.sleep(0.5)  # every slow search has been accepted
@@ -273,8 +275,9 @@ async def timings_under_load(url: str, busy_requests: int, probe_path: str, seco
                 assert (await probe.get(probe_path)).status_code == 200
                 timings.append((time.perf_counter() - started) * 1000)
                 await asyncio.sleep(0.05)
+        running = sum(not task.done() for task in busy)
         statuses = [response.status_code for response in await asyncio.gather(*busy)]
-    return timings, sum(status != 200 for status in statuses)
+    return timings, sum(status != 200 for status in statuses), running
 
 
 @pytest.mark.slow
@@ -284,9 +287,9 @@ def test_liveness_answers_while_every_worker_thread_is_busy(tmp_path):
     # No queueing in front of the pool: 64 searches hold all 40 worker threads for 3 s.
     app = create_app(keyless_settings(tmp_path, max_concurrent_queries=1000), engine=SlowEngine(seconds=3.0))
     with LiveServer(app) as server:
-        live, live_errors = asyncio.run(timings_under_load(server.url, 64, "/health/live", 3.0))
+        live, live_errors, _ = asyncio.run(timings_under_load(server.url, 64, "/health/live", 3.0))
     with LiveServer(create_app(keyless_settings(tmp_path, max_concurrent_queries=1000), engine=SlowEngine(seconds=3.0))) as server:
-        counting, _ = asyncio.run(timings_under_load(server.url, 64, "/health", 3.0))
+        counting, _, _ = asyncio.run(timings_under_load(server.url, 64, "/health", 3.0))
     assert live_errors == 0
     assert max(live) < 100, live
     # The pool really was full: a sync route waited for a thread.
@@ -297,12 +300,17 @@ def test_liveness_answers_while_every_worker_thread_is_busy(tmp_path):
 def test_queued_queries_leave_threads_for_health(tmp_path):
     from service.app import create_app
 
-    # Query work admitted two at a time: the other 62 searches wait without holding a thread.
-    app = create_app(keyless_settings(tmp_path, max_concurrent_queries=2), engine=SlowEngine(seconds=0.2))
+    # 48 searches of 2 s each, admitted 8 at a time: the other 40 wait without holding a thread,
+    # so 32 of the pool's 40 threads stay free for /health. Without the limit, 40 searches fill
+    # the pool and a /health sent 0.5 s in waits ~1.5 s for a thread (the searches queued before
+    # it take the first ones freed). The ceiling is a third of that wait, far above a free
+    # thread's few milliseconds even on a loaded machine.
+    app = create_app(keyless_settings(tmp_path, max_concurrent_queries=8), engine=SlowEngine(seconds=2.0))
     with LiveServer(app) as server:
-        counting, errors = asyncio.run(timings_under_load(server.url, 64, "/health", 0.2))
+        counting, errors, running = asyncio.run(timings_under_load(server.url, 48, "/health", 2.0))
     assert errors == 0
-    assert max(counting) < 100, counting
+    assert max(counting) < 500, counting
+    assert running > 8, "the probes must run while searches still wait their turn"
 
 
 # -- the real server: access log and a 300 MB body ----------------------------------------------
