@@ -74,9 +74,14 @@ def cmd_train_answerer(args: argparse.Namespace) -> int:
 
         engine.warm_up()
         target = Path(args.output) if args.output else DEFAULT_MODEL_PATH
-        with tempfile.TemporaryDirectory(prefix="scrutiny-train-") as workdir:
-            model = train(engine, Path(workdir))
+        if args.work_dir:
+            Path(args.work_dir).mkdir(parents=True, exist_ok=True)
+            model = train(engine, Path(args.work_dir))
             model.save(target)
+        else:
+            with tempfile.TemporaryDirectory(prefix="scrutiny-train-") as workdir:
+                model = train(engine, Path(workdir))
+                model.save(target)
         print(f"saved to {target} (threshold {model.threshold:.4f}, {model.provenance['seconds']} s)")
         return 0
 
@@ -109,4 +114,5 @@ def register(commands) -> None:
     trainer = commands.add_parser("train-answerer", help="train the answer model on the train split and calibrate it on dev")
     trainer.add_argument("--index", help="embedded index folder (the whole shared corpus)")
     trainer.add_argument("--output", help="where to write the model (default service/models/answer_model.json)")
+    trainer.add_argument("--work-dir", help="keep the fine-tuned encoders and the featurised train and dev questions here (default: a temporary folder)")
     trainer.set_defaults(handler=cmd_train_answerer, host=None, port=None)

@@ -12,6 +12,7 @@ and each group is featurised by an encoder tuned on the other groups only. Dev i
 the encoder tuned on all of train, the one shipped.
 """
 
+import pickle
 import re
 import time
 import zlib
@@ -276,6 +277,10 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
     provisional = AnswerModel(sentence, Logistic(CONFIDENCE_FEATURES, *_identity(len(CONFIDENCE_FEATURES))), 0.0, {}, encoder_path=encoder)
     answerer.use_model(provisional)
     dev_rows = collect(answerer, dev_asked)
+    # Kept in the work folder (with the encoders) so the answer-level fit can be studied again
+    # without fine-tuning and featurising anew.
+    with open(workdir / "rows.pkl", "wb") as f:
+        pickle.dump({"held_out": held_out, "dev": dev_rows}, f)
     # The answer-level models learn from train and dev answers given as a user gets them, from a
     # sentence model that never saw the question: each train group's answers come from a sentence
     # model fitted on the other groups; dev's from the one shipped. About 700 questions, 110
