@@ -3,20 +3,21 @@ beside the raw query-embedding time and the raw Qdrant query time measured in th
 and how long `scrutiny serve` takes to be ready."""
 
 import itertools
+import os
 import socket
 import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 from eval.known_answers import load_known_answers
 from indexes import IndexSettings, open_index
-from service.app import create_app
 from service.engine import QueryEngine
 from service.schemas import AskRequest
 from service.settings import ServiceSettings
@@ -57,30 +58,40 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def readiness_seconds(index_path: Path) -> float:
-    """Seconds from starting `scrutiny serve` to its first 200 on /health."""
+@contextmanager
+def served(index_path: Path) -> Iterator[tuple[str, float]]:
+    """`scrutiny serve` on the index in a process of its own, as users run it, open on loopback
+    (no key file): its URL and the seconds from starting it to its first 200 on /health. The
+    client is this process, so the two do not share one interpreter's lock as they would with
+    the server in a thread here."""
     port = _free_port()
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--index", str(index_path), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while time.perf_counter() - started < 120:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    return round(time.perf_counter() - started, 2)
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        return float("nan")
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with tempfile.TemporaryDirectory(prefix="scrutiny-bench-") as folder:
+        env = {**os.environ, "SCRUTINY_KEYS_FILE": str(Path(folder) / "no-keys.json")}
+        started = time.perf_counter()
+        command = [sys.executable, "-m", "cli.main", "serve", "--index", str(index_path), "--port", str(port)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        try:
+            ready = None
+            while time.perf_counter() - started < 120 and process.poll() is None:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                        ready = round(time.perf_counter() - started, 2)
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.05)
+            if ready is None:
+                raise RuntimeError(f"`scrutiny serve --index {index_path}` did not answer /health within 120 s (exit code {process.poll()})")
+            yield f"http://127.0.0.1:{port}", ready
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def bench_latency(index_path: Path | None = None, questions_count: int = 240) -> dict:
     index_settings = IndexSettings(index_path=index_path) if index_path else IndexSettings()
-    ready = readiness_seconds(index_settings.index_path)
     settings = ServiceSettings(index=index_settings)
     asked = questions(questions_count)
-    report: dict = {"index": str(index_settings.index_path), "questions": len(asked), "ready_seconds": ready}
+    report: dict = {"index": str(index_settings.index_path), "questions": len(asked)}
     with open_index(index_settings, purpose="scrutiny bench latency") as index:
         engine = QueryEngine(index, settings)
         engine.warm_up()
@@ -95,17 +106,14 @@ def bench_latency(index_path: Path | None = None, questions_count: int = 240) ->
         report["search_in_process"] = percentiles([_timed(lambda q=q: engine.search(q, k=10)) for q in asked])
         report["ask_in_process"] = percentiles([_timed(lambda q=q: engine.ask(AskRequest(question=q))) for q in asked])
 
-        port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            report["search_http"] = percentiles([_timed(lambda q=q: client.get("/search", params={"q": q, "k": 10}).raise_for_status()) for q in asked])
-            report["ask_http"] = percentiles([_timed(lambda q=q: client.post("/ask", json={"question": q}).raise_for_status()) for q in asked])
-        server.should_exit = True
-        thread.join(timeout=10)
+    # The index is closed first: the served process opens it (an embedded index has one reader).
+    with served(index_settings.index_path) as (url, ready), httpx.Client(base_url=url, timeout=30) as client:
+        report["ready_seconds"] = ready
+        # As in process, where warm_up() ran: the first requests load what /health does not need.
+        client.get("/search", params={"q": asked[0]}).raise_for_status()
+        client.post("/ask", json={"question": asked[0]}).raise_for_status()
+        report["search_http"] = percentiles([_timed(lambda q=q: client.get("/search", params={"q": q, "k": 10}).raise_for_status()) for q in asked])
+        report["ask_http"] = percentiles([_timed(lambda q=q: client.post("/ask", json={"question": q}).raise_for_status()) for q in asked])
     # Issue 10's goals; /ask's p95 is 250 ms with the learned answer stage in it (an earlier goal was 150).
     report["goals"] = {"search_p50_ms": 25, "search_p95_ms": 50, "ask_p95_ms": 250, "ready_seconds": 10}
     return report
