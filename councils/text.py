@@ -74,6 +74,16 @@ def without_paragraph_number(text: str, start: int, end: int) -> int:
     return number.end() if number else start
 
 
+def words_start(text: str, start: int, end: int) -> int:
+    """Where the words of text[start:end] begin: after the bullet that opens a list item ("• ",
+    "◼ ") and the paragraph number after it ("• 4.2 The Council"); `end` when the span holds
+    nothing else. An opening quotation mark is a word's, and stays."""
+    position = start
+    while position < end and (text[position] in BULLETS or text[position].isspace()):
+        position += 1
+    return without_paragraph_number(text, position, end) if position < end else end
+
+
 def continues_paragraph(text: str, previous_end: int, start: int, end: int) -> bool:
     """The sentence text[start:end] goes on from one that ends at `previous_end`, in the same
     paragraph: only spaces between them, and it opens neither a paragraph of its own (a blank

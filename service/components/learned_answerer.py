@@ -20,7 +20,7 @@ from service.answering.features import (
     term_weights,
 )
 from councils.shapes import MONEY, SHARE, WHEN, counts_something, names_a_person
-from councils.text import continues_paragraph, sentence_spans, without_paragraph_number
+from councils.text import continues_paragraph, sentence_spans, without_paragraph_number, words_start
 from councils.authorities import authority_registry
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
@@ -226,7 +226,7 @@ class LearnedAnswerer:
                 if found not in quotes and len(quotes) < policy.max_quotes:
                     quotes.append(found)
         quotes.sort()
-        # Each quote starts at its words, not at the number of the paragraph it opens; sentences
+        # Each quote starts at its words, not at the bullet or number of the item it opens; sentences
         # that follow one another in a paragraph are one quote, read and cited as the text runs.
         cited: list[tuple[int, int, int]] = []
         for p, position in quotes:
@@ -235,7 +235,7 @@ class LearnedAnswerer:
             if cited and cited[-1][0] == p and continues_paragraph(text, cited[-1][2], start, end):
                 cited[-1] = (p, cited[-1][1], end)
             else:
-                cited.append((p, without_paragraph_number(text, start, end), end))
+                cited.append((p, words_start(text, start, end), end))
         return cited
 
     def paragraph_neighbours(self, scored: ScoredCandidates, best: int) -> list[tuple[int, int]]:
@@ -363,7 +363,7 @@ def neighbour(text: str, spans: list[tuple[int, int]], position: int, step: int)
     """The sentence next to `position` in direction `step` (+1 the one after, -1 the one before),
     passing over paragraph numbers that stand alone ("41."); None at the passage's edge."""
     position += step
-    while 0 <= position < len(spans) and without_paragraph_number(text, *spans[position]) == spans[position][1]:
+    while 0 <= position < len(spans) and words_start(text, *spans[position]) == spans[position][1]:
         position += step
     return position if 0 <= position < len(spans) else None
 

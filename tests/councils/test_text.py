@@ -2,7 +2,7 @@
 
 import pytest
 
-from councils.text import continues_paragraph, page_at, without_paragraph_number
+from councils.text import continues_paragraph, page_at, without_paragraph_number, words_start
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,26 @@ def test_a_paragraph_number_is_passed_over(text, words):
 )
 def test_words_that_open_with_a_figure_are_kept(text):
     assert without_paragraph_number(text, 0, len(text)) == 0
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("• Challenge and support to partner agencies", "Challenge and support to partner agencies"),
+        ("◼ Challenge and support to partner agencies", "Challenge and support to partner agencies"),
+        ("\uf0b7 Care leavers are consulted", "Care leavers are consulted"),  # a symbol-font bullet
+        ("• 4.2 The Council agreed the budget", "The Council agreed the budget"),
+        ("34.Since the last inspection", "Since the last inspection"),
+        ("•", ""),
+        ("• 41.", ""),
+        # Kept: an opening quotation mark, a figure, words.
+        ("“Children come first” is the plan", "“Children come first” is the plan"),
+        ("12 Children's homes were inspected", "12 Children's homes were inspected"),
+        ("Care leavers • are consulted", "Care leavers • are consulted"),
+    ],
+)
+def test_a_quote_s_words_start_after_its_bullet_and_number(text, words):
+    assert text[words_start(text, 0, len(text)) :] == words
 
 
 def test_only_the_span_given_is_read():

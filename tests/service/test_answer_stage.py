@@ -264,10 +264,22 @@ def test_a_quote_starts_at_its_words_not_at_its_paragraph_number():
     assert _quoted(text, [0.1, 0.8]) == ["12 Children's homes were inspected in the year to March."]
 
 
+def test_a_quote_of_a_list_item_starts_at_its_words_not_at_its_bullet():
+    text = "Leaders should improve the following areas:\n\n• the quality and timeliness of referrals from partner agencies to the front door."
+    assert _quoted(text, [0.1, 0.8]) == ["the quality and timeliness of referrals from partner agencies to the front door."]
+    # A sentence that opens with a quotation mark keeps it.
+    text = "Leaders should improve the following areas:\n\n“Children come first” is the plan the council adopted in 2024."
+    assert _quoted(text, [0.1, 0.8]) == ["“Children come first” is the plan the council adopted in 2024."]
+
+
 def test_the_sentence_an_answer_points_back_to_is_found_past_a_paragraph_number():
     text = "Care leavers are consulted on the local offer. 41. However, young people in care have only attended one corporate parenting board."
     assert [len(spans) for spans in _scored([text], [0.1, 0.8]).spans_by_passage] == [3]  # "41." stands alone
     # Two quotes: the number between them is not quoted.
+    assert _quoted(text, [0.1, 0.8]) == ["Care leavers are consulted on the local offer.", "However, young people in care have only attended one corporate parenting board."]
+    # So is a bullet left standing alone by a PDF's layout.
+    text = "Care leavers are consulted on the local offer.\n\n•\n\nHowever, young people in care have only attended one corporate parenting board."
+    assert [len(spans) for spans in _scored([text], [0.1, 0.8]).spans_by_passage] == [3]
     assert _quoted(text, [0.1, 0.8]) == ["Care leavers are consulted on the local offer.", "However, young people in care have only attended one corporate parenting board."]
     # With no sentence before the number, the answer is quoted alone, without it.
     text = "41. However, young people in care have only attended one corporate parenting board."
@@ -309,7 +321,7 @@ def test_a_numbered_paragraph_on_the_same_line_is_a_quote_of_its_own():
     assert answerer.missing(scored, answerer.choose(scored)) == "the figure"  # "34" is no count
     # A list item is a quote of its own too.
     text = "The plan has three aims.\n• Children are seen quickly by a social worker."
-    assert _quoted(text, [0.8, 0.7], join_probability=0.5) == ["The plan has three aims.", "• Children are seen quickly by a social worker."]
+    assert _quoted(text, [0.8, 0.7], join_probability=0.5) == ["The plan has three aims.", "Children are seen quickly by a social worker."]
 
 
 def test_a_paragraph_number_is_no_figure_for_a_how_long_question_either():
