@@ -5,6 +5,14 @@ from pathlib import Path
 import numpy as np
 from haystack import Document, component, logging
 
+from councils.authorities import authority_registry
+from councils.shapes import MONEY, SHARE, WHEN, counts_something, names_a_person
+from councils.text import (
+    continues_paragraph,
+    sentence_spans,
+    without_paragraph_number,
+    words_start,
+)
 from indexes import SentenceVectorsError
 from service.answering.features import (
     COS_PASSAGE,
@@ -19,13 +27,10 @@ from service.answering.features import (
     split_candidates,
     term_weights,
 )
-from councils.shapes import MONEY, SHARE, WHEN, counts_something, names_a_person
-from councils.text import continues_paragraph, sentence_spans, without_paragraph_number, words_start
-from councils.authorities import authority_registry
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
-from service.answering.question import QuestionAnalysis, analyse
 from service.answering.presentation import answer_text
+from service.answering.question import QuestionAnalysis, analyse
 from service.answering.sentence_encoder import SentenceEncoder
 from service.onnx_encoder import shared_encoder
 from service.schemas import source_fields

@@ -2,7 +2,12 @@
 
 import pytest
 
-from councils.text import continues_paragraph, page_at, without_paragraph_number, words_start
+from councils.text import (
+    continues_paragraph,
+    page_at,
+    without_paragraph_number,
+    words_start,
+)
 
 
 @pytest.mark.parametrize(
