@@ -76,7 +76,7 @@ def cmd_train_answerer(args: argparse.Namespace) -> int:
         target = Path(args.output) if args.output else DEFAULT_MODEL_PATH
         if args.work_dir:
             Path(args.work_dir).mkdir(parents=True, exist_ok=True)
-            model = train(engine, Path(args.work_dir))
+            model = train(engine, Path(args.work_dir), keep_rows=True)
             model.save(target)
         else:
             with tempfile.TemporaryDirectory(prefix="scrutiny-train-") as workdir:

@@ -67,24 +67,37 @@ def served(index_path: Path) -> Iterator[tuple[str, float]]:
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="scrutiny-bench-") as folder:
         env = {**os.environ, "SCRUTINY_KEYS_FILE": str(Path(folder) / "no-keys.json")}
-        started = time.perf_counter()
+        log_path = Path(folder) / "serve.log"
         command = [sys.executable, "-m", "cli.main", "serve", "--index", str(index_path), "--port", str(port)]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        try:
-            ready = None
-            while time.perf_counter() - started < 120 and process.poll() is None:
+        with open(log_path, "wb") as log:
+            started = time.perf_counter()
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+            try:
+                ready, last = None, "no answer"
+                while ready is None and time.perf_counter() - started < 120 and process.poll() is None:
+                    try:
+                        status = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code
+                        if status == 200:
+                            ready = round(time.perf_counter() - started, 2)
+                        last = f"HTTP {status}"
+                    except httpx.HTTPError as e:
+                        last = type(e).__name__
+                    if ready is None:
+                        time.sleep(0.05)
+                if ready is None:
+                    tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
+                    raise RuntimeError(
+                        f"`scrutiny serve --index {index_path}` was not ready within 120 s (exit code {process.poll()}, "
+                        f"last /health: {last}): " + " | ".join(tail)
+                    )
+                yield f"http://127.0.0.1:{port}", ready
+            finally:
+                process.terminate()
                 try:
-                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                        ready = round(time.perf_counter() - started, 2)
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.05)
-            if ready is None:
-                raise RuntimeError(f"`scrutiny serve --index {index_path}` did not answer /health within 120 s (exit code {process.poll()})")
-            yield f"http://127.0.0.1:{port}", ready
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()  # never left running, holding the index
+                    process.wait()
 
 
 def bench_latency(index_path: Path | None = None, questions_count: int = 240) -> dict:

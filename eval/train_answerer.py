@@ -245,8 +245,9 @@ def answer_is_right(known: KnownAnswer, scored: ScoredCandidates, quotes: list[t
     return False
 
 
-def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: EncoderTraining = EncoderTraining()) -> AnswerModel:
-    """Fit and return the answer model (not saved); its encoder is written in `workdir`."""
+def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: EncoderTraining = EncoderTraining(), keep_rows: bool = False) -> AnswerModel:
+    """Fit and return the answer model (not saved); its encoder is written in `workdir`, and with
+    `keep_rows` the featurised train and dev questions too (rows.pkl)."""
     started = time.perf_counter()
     base_model = engine.index.settings.model
     answerer = LearnedAnswerer(model=base_model)
@@ -277,10 +278,11 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
     provisional = AnswerModel(sentence, Logistic(CONFIDENCE_FEATURES, *_identity(len(CONFIDENCE_FEATURES))), 0.0, {}, encoder_path=encoder)
     answerer.use_model(provisional)
     dev_rows = collect(answerer, dev_asked)
-    # Kept in the work folder (with the encoders) so the answer-level fit can be studied again
-    # without fine-tuning and featurising anew.
-    with open(workdir / "rows.pkl", "wb") as f:
-        pickle.dump({"held_out": held_out, "dev": dev_rows}, f)
+    if keep_rows:
+        # Kept in the work folder (with the encoders) so the answer-level fit can be studied
+        # again without fine-tuning and featurising anew.
+        with open(workdir / "rows.pkl", "wb") as f:
+            pickle.dump({"held_out": held_out, "dev": dev_rows}, f)
     # The answer-level models learn from train and dev answers given as a user gets them, from a
     # sentence model that never saw the question: each train group's answers come from a sentence
     # model fitted on the other groups; dev's from the one shipped. About 700 questions, 110

@@ -63,7 +63,9 @@ def split_candidates(passages: list[str]) -> tuple[list[Candidate], list[list[tu
         spans = sentence_spans(text)
         spans_by_passage.append(spans)
         for position, (start, end) in enumerate(spans):
-            if MIN_WORDS <= len(text[start:end].split()) <= MAX_QUOTE_WORDS:
+            words = text[start:end].split()
+            # Words, not layout: a row of bullets or dashes ("● ● ● ●") has nothing to quote.
+            if MIN_WORDS <= sum(any(ch.isalnum() for ch in w) for w in words) and len(words) <= MAX_QUOTE_WORDS:
                 candidates.append(Candidate(index, position, start, end))
     return candidates, spans_by_passage
 

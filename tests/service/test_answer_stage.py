@@ -272,6 +272,13 @@ def test_a_quote_of_a_list_item_starts_at_its_words_not_at_its_bullet():
     assert _quoted(text, [0.1, 0.8]) == ["“Children come first” is the plan the council adopted in 2024."]
 
 
+def test_a_row_of_bullets_is_no_candidate_and_no_quote():
+    text = "The plan has three aims for children in care.\n\n● ● ● ●\n\n■ – – ■ 4"
+    scored = _scored([text], [0.9])
+    assert [text[c.start : c.end] for c in scored.candidates] == ["The plan has three aims for children in care."]
+    assert _quoted(text, [0.9]) == ["The plan has three aims for children in care."]
+
+
 def test_the_sentence_an_answer_points_back_to_is_found_past_a_paragraph_number():
     text = "Care leavers are consulted on the local offer. 41. However, young people in care have only attended one corporate parenting board."
     assert [len(spans) for spans in _scored([text], [0.1, 0.8]).spans_by_passage] == [3]  # "41." stands alone

@@ -302,7 +302,7 @@ def test_queued_queries_leave_threads_for_health(tmp_path):
 
     # 48 searches of 2 s each, admitted 8 at a time: the other 40 wait without holding a thread,
     # so 32 of the pool's 40 threads stay free for /health. Without the limit, 40 searches fill
-    # the pool and a /health sent 0.5 s in waits ~1.5 s for a thread (the searches queued before
+    # the pool and a /health sent 0.5 s in waits ~1.9 s for a thread (the searches queued before
     # it take the first ones freed). The ceiling is a third of that wait, far above a free
     # thread's few milliseconds even on a loaded machine.
     app = create_app(keyless_settings(tmp_path, max_concurrent_queries=8), engine=SlowEngine(seconds=2.0))
