@@ -286,10 +286,10 @@ def test_liveness_answers_while_every_worker_thread_is_busy(tmp_path):
     from service.app import create_app
 
     # No queueing in front of the pool: 64 searches hold all 40 worker threads for 3 s.
-    app = create_app(keyless_settings(tmp_path, max_concurrent_queries=8), engine=SlowEngine(seconds=3.0))
+    app = create_app(keyless_settings(tmp_path, max_concurrent_queries=1000), engine=SlowEngine(seconds=3.0))
     with LiveServer(app) as server:
         live, live_errors, _ = asyncio.run(timings_under_load(server.url, 64, "/health/live", 3.0))
-    with LiveServer(create_app(keyless_settings(tmp_path, max_concurrent_queries=8), engine=SlowEngine(seconds=3.0))) as server:
+    with LiveServer(create_app(keyless_settings(tmp_path, max_concurrent_queries=1000), engine=SlowEngine(seconds=3.0))) as server:
         counting, _, _ = asyncio.run(timings_under_load(server.url, 64, "/health", 3.0))
     assert live_errors == 0
     assert max(live) < 100, live
