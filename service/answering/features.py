@@ -9,7 +9,7 @@ import numpy as np
 
 from councils.commitments import COMMITMENT
 from councils.shapes import CAUSE, DATE, ENUMERATION, FIGURE, MONEY, NAME
-from councils.text import sentence_spans, without_paragraph_number
+from councils.text import sentence_spans, words_start
 from service.answering.question import QuestionAnalysis, stems
 
 # The order of the model's inputs; a trained model file names them and must match.
@@ -33,9 +33,9 @@ ANAPHORIC_START = re.compile(
 
 
 def points_back(text: str, start: int, end: int) -> bool:
-    """text[start:end] opens by pointing back, past the number of a paragraph it opens
-    ("34.However, ..."): to be read alone it needs the sentence before it."""
-    return bool(ANAPHORIC_START.search(text[without_paragraph_number(text, start, end) : end]))
+    """text[start:end] opens by pointing back, past the bullet or number of the item it opens
+    ("34.However, ...", "• 4.2 However, ..."): to be read alone it needs the sentence before it."""
+    return bool(ANAPHORIC_START.search(text[words_start(text, start, end) : end]))
 
 
 MIN_WORDS = 4  # shorter "sentences" are headings, labels or page furniture, not answers

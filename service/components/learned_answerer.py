@@ -7,12 +7,7 @@ from haystack import Document, component, logging
 
 from councils.authorities import authority_registry
 from councils.shapes import MONEY, SHARE, WHEN, counts_something, names_a_person
-from councils.text import (
-    continues_paragraph,
-    sentence_spans,
-    without_paragraph_number,
-    words_start,
-)
+from councils.text import continues_paragraph, sentence_spans, words_start
 from indexes import SentenceVectorsError
 from service.answering.features import (
     COS_PASSAGE,
@@ -276,7 +271,7 @@ class LearnedAnswerer:
         particular shape); a figure asked for is one `states_figure` accepts."""
         if analysis.asks_figure:
             return states_figure(analysis, text)
-        text = text[without_paragraph_number(text, 0, len(text)) :]  # "37.Children wait" has no figure
+        text = text[words_start(text, 0, len(text)) :]  # "37.Children wait" has no figure
         shape = SHAPES.get(analysis.asks)
         return None if shape is None else bool(shape.search(text))
 

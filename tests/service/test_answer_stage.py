@@ -114,7 +114,11 @@ def test_a_sentence_that_points_back_is_anaphoric_and_one_that_names_its_subject
 
 
 def test_a_sentence_points_back_past_the_number_of_the_paragraph_it_opens():
-    for text, pointing in (("34.However, too many children wait.", True), ("34.Too many children wait.", False), ("This was slow.", True)):
+    for text, pointing in (
+        ("34.However, too many children wait.", True), ("34.Too many children wait.", False), ("This was slow.", True),
+        # Past a list item's bullet and its number too.
+        ("• 4.2 However, the plan slipped.", True), ("• 4.2 Too many children wait.", False),
+    ):
         assert points_back(text, 0, len(text)) is pointing, text
     text = "Caseloads fell. 12.It was the first fall."
     assert points_back(text, text.index("12."), len(text)) and not points_back(text, 0, text.index(" 12."))
