@@ -74,14 +74,11 @@ def cmd_train_answerer(args: argparse.Namespace) -> int:
 
         engine.warm_up()
         target = Path(args.output) if args.output else DEFAULT_MODEL_PATH
-        if args.work_dir:
-            Path(args.work_dir).mkdir(parents=True, exist_ok=True)
-            model = train(engine, Path(args.work_dir), keep_rows=True)
+        with tempfile.TemporaryDirectory(prefix="scrutiny-train-") as temporary:
+            workdir = Path(args.work_dir or temporary)
+            workdir.mkdir(parents=True, exist_ok=True)
+            model = train(engine, workdir, keep_rows=bool(args.work_dir))
             model.save(target)
-        else:
-            with tempfile.TemporaryDirectory(prefix="scrutiny-train-") as workdir:
-                model = train(engine, Path(workdir))
-                model.save(target)
         print(f"saved to {target} (threshold {model.threshold:.4f}, {model.provenance['seconds']} s)")
         return 0
 
