@@ -232,6 +232,18 @@ def _judgement_topic_words(question: str) -> list[str]:
     return _other_words(_ROW_PHRASES.sub(" ", question), [words for _, words in _ROW_WORDS], None, _JUDGEMENT_QUESTION_WORDS)
 
 
+def _of_years_named(report: dict, question: str, scope: Scope) -> bool:
+    """Whether a report may answer for the years the question names. A first page states one
+    inspection's facts: when the question names a year the scope did not read as its period (so
+    the reports were not narrowed to it), a report neither inspected nor published in a year
+    named answers another question ("judged overall in 2018" is not the 2025 report's grade)."""
+    years = set(YEAR.findall(question))
+    if scope.period is not None or not years:
+        return True
+    facts = report.get("ofsted") or {}
+    return any(str(day or "")[:4] in years for day in (report.get("date"), facts.get("inspection_start"), facts.get("inspection_end")))
+
+
 def _no_report(authority: str, scope: Scope) -> dict:
     """The answer when the authority has no Ofsted report in the period asked about."""
     period = f" between {scope.since} and {scope.until}" if scope.since else ""
@@ -282,6 +294,8 @@ class InspectionFactFinder:
             return {"answer": None}
         if not reports:
             return {"answer": _no_report(scope.authorities[0], scope)}
+        if kind not in ("when_graded", "judgements_compared") and not _of_years_named(self._pick(reports, scope, question), question, scope):
+            return {"answer": None}
         if kind == "improvements":
             return {"answer": self._improvements(question, self._pick(reports, scope, question), scope)}
         if kind == "figure":
@@ -387,7 +401,7 @@ class InspectionFactFinder:
                 return _no_report(authority, scope)
             report = self._pick(reports, scope, question)
             span = ((report.get("ofsted") or {}).get("spans") or {}).get(row)
-            if span is None:
+            if span is None or not _of_years_named(report, question, scope):
                 return None
             text = self.index.get_document(report["document_id"])["text"]
             citations.append({"n": len(citations) + 1, **source_fields({**report, "page": 1}, text[span[0] : span[1]], *span)})

@@ -13,6 +13,9 @@ import pytest
         ("How did Ofsted judge services for West Berkshire children who need help and protection in 2015?", ["help and protection", "nadequate"], "2015-05-18"),
         ("When did Ofsted's inspectors visit west berkshire for the inspection published in May 2022?", ["Inspection dates: 14 to 18 March 2022"], "2022-05-04"),
         ("What is West Berkshire's latest Ofsted judgement?", ["Overall effectiveness"], "2022-05-04"),
+        # "Judged" and "rating" name a judgement too: the year is the report's, not the latest one's.
+        ("What was Medway judged overall in 2019?", ["Overall effectiveness", "Inadequate"], "2019-08-27"),
+        ("What rating did West Berkshire get from Ofsted in 2015?", ["nadequate"], "2015-05-18"),
     ],
 )
 def test_first_page_facts_are_quoted_from_the_report_the_question_names(client, question, quote_parts, published):
@@ -205,3 +208,21 @@ def test_which_questions_ask_for_an_areas_figure(question, kind):
     from service.components.inspection_fact_finder import InspectionFactFinder
 
     assert InspectionFactFinder.kind(question) == kind
+
+
+def test_a_report_answers_only_for_the_years_a_question_names_when_the_scope_read_none():
+    from datetime import date
+
+    from service.components.inspection_fact_finder import _of_years_named
+    from service.components.question_scope import Scope
+
+    report = {"date": "2025-03-11", "ofsted": {"inspection_start": "2025-01-27", "inspection_end": "2025-01-31"}}
+    unread = Scope(authorities=("Sunderland",))
+    assert not _of_years_named(report, "What was Sunderland judged overall in 2018?", unread)
+    assert _of_years_named(report, "What was Sunderland judged overall in 2025?", unread)
+    # Inspected in January, published in March: either year names it.
+    assert _of_years_named({**report, "date": "2026-03-11"}, "Sunderland's judgement in 2025?", unread)
+    assert _of_years_named(report, "What is Sunderland's latest judgement?", unread)
+    # A period the scope read has already narrowed the reports to it.
+    read = Scope(authorities=("Sunderland",), since=date(2024, 1, 1), until=date(2025, 4, 30), period=(date(2024, 1, 1), date(2024, 12, 31)))
+    assert _of_years_named(report, "Sunderland 2024 Ofsted judgement", read)

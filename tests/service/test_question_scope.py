@@ -33,6 +33,12 @@ def test_a_period_since_which_something_changed_admits_everything_later():
     assert (scope.since, scope.until) == (date(2020, 1, 1), date(2021, 4, 30))
 
 
+def test_a_judgement_asked_as_judged_rating_or_grades_reads_the_year_as_the_inspection_s():
+    for question in ("What was Sunderland judged overall in 2018?", "What rating did Sunderland get in 2018?", "Sunderland's Ofsted grades in 2018"):
+        scope = read_scope(question)
+        assert scope.period == (date(2018, 1, 1), date(2018, 12, 31)) and not scope.event, question
+
+
 def test_a_year_in_a_question_not_about_an_inspection_is_not_a_filter():
     # The 2024 elections were reported in January 2025 minutes.
     scope = read_scope("How many young people voted in the Kent Youth County Council elections at the end of 2024?")
