@@ -3,20 +3,14 @@ beside the raw query-embedding time and the raw Qdrant query time measured in th
 and how long `scrutiny serve` takes to be ready."""
 
 import itertools
-import os
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 from eval.known_answers import load_known_answers
+from eval.served import served
 from indexes import IndexSettings, open_index
 from service.engine import QueryEngine
 from service.schemas import AskRequest
@@ -52,54 +46,6 @@ def _timed(fn) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def served(index_path: Path) -> Iterator[tuple[str, float]]:
-    """`scrutiny serve` on the index in a process of its own, as users run it, open on loopback
-    (no key file): its URL and the seconds from starting it to its first 200 on /health. The
-    client is this process, so the two do not share one interpreter's lock as they would with
-    the server in a thread here."""
-    port = _free_port()
-    with tempfile.TemporaryDirectory(prefix="scrutiny-bench-") as folder:
-        env = {**os.environ, "SCRUTINY_KEYS_FILE": str(Path(folder) / "no-keys.json")}
-        log_path = Path(folder) / "serve.log"
-        command = [sys.executable, "-m", "cli.main", "serve", "--index", str(index_path), "--port", str(port)]
-        with open(log_path, "wb") as log:
-            started = time.perf_counter()
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-            try:
-                ready, last = None, "no answer"
-                while ready is None and time.perf_counter() - started < 120 and process.poll() is None:
-                    try:
-                        status = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code
-                        if status == 200:
-                            ready = round(time.perf_counter() - started, 2)
-                        last = f"HTTP {status}"
-                    except httpx.HTTPError as e:
-                        last = type(e).__name__
-                    if ready is None:
-                        time.sleep(0.05)
-                if ready is None:
-                    tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
-                    raise RuntimeError(
-                        f"`scrutiny serve --index {index_path}` was not ready within 120 s (exit code {process.poll()}, "
-                        f"last /health: {last}): " + " | ".join(tail)
-                    )
-                yield f"http://127.0.0.1:{port}", ready
-            finally:
-                process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()  # never left running, holding the index
-                    process.wait()
-
-
 def bench_latency(index_path: Path | None = None, questions_count: int = 240) -> dict:
     index_settings = IndexSettings(index_path=index_path) if index_path else IndexSettings()
     settings = ServiceSettings(index=index_settings)
@@ -120,7 +66,7 @@ def bench_latency(index_path: Path | None = None, questions_count: int = 240) ->
         report["ask_in_process"] = percentiles([_timed(lambda q=q: engine.ask(AskRequest(question=q))) for q in asked])
 
     # The index is closed first: the served process opens it (an embedded index has one reader).
-    with served(index_settings.index_path) as (url, ready), httpx.Client(base_url=url, timeout=30) as client:
+    with served(index_settings.index_path, timeout=120) as (url, ready), httpx.Client(base_url=url, timeout=30) as client:
         report["ready_seconds"] = ready
         # As in process, where warm_up() ran: the first requests load what /health does not need.
         client.get("/search", params={"q": asked[0]}).raise_for_status()

@@ -9,10 +9,6 @@ health routes' latency, so "is the service still live under load" is a measured 
 import asyncio
 import json
 import os
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,6 +17,7 @@ import httpx
 
 from eval.bench_latency import percentiles
 from eval.runner import git_commit
+from eval.served import served
 from indexes import IndexSettings
 
 LEVELS = (1, 4, 16, 64)
@@ -37,36 +34,6 @@ def load_questions(path: Path = QUESTIONS) -> list[str]:
     """The known-answer questions, deduplicated, in file order (varied topics and authorities)."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return list(dict.fromkeys(json.loads(line)["question"] for line in lines if line.strip()))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(index_path: Path, port: int, log_path: Path) -> subprocess.Popen:
-    """`scrutiny serve` as a user runs it, open (no keys: a fresh empty key file) on loopback."""
-    env = {**os.environ, "SCRUTINY_KEYS_FILE": str(Path(tempfile.mkdtemp(prefix="scrutiny-load-")) / "keys.json")}
-    log = log_path.open("w")
-    return subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--index", str(index_path), "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-
-
-def wait_until_live(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 300.0) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited ({process.returncode}): {log_path.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{url}/health/live", timeout=1).status_code == 200:
-                return round(time.perf_counter() - started, 2)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the server was not live after {timeout:.0f} s")
 
 
 async def _client(http: httpx.AsyncClient, number: int, questions: list[str], stop_at: float, results: dict) -> None:
@@ -148,12 +115,7 @@ async def run_level(url: str, clients: int, seconds: float, questions: list[str]
 def bench_load(index_path: Path | None = None, levels: tuple[int, ...] = LEVELS, seconds: float = SECONDS_PER_LEVEL) -> dict:
     index_settings = IndexSettings(index_path=index_path) if index_path else IndexSettings()
     questions = load_questions()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = Path(tempfile.mkdtemp(prefix="scrutiny-load-log-")) / "serve.log"
-    process = start_server(index_settings.index_path, port, log_path)
-    try:
-        ready = wait_until_live(url, process, log_path)
+    with served(index_settings.index_path) as (url, ready):
         report: dict = {
             "index": str(index_settings.index_path),
             "commit": git_commit(),
@@ -164,9 +126,6 @@ def bench_load(index_path: Path | None = None, levels: tuple[int, ...] = LEVELS,
             "ready_seconds": ready,
             "levels": [asyncio.run(run_level(url, clients, seconds, questions)) for clients in levels],
         }
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
     at_most = max(report["levels"], key=lambda level: level["clients"])
     report["goals"] = GOALS
     report["met"] = {

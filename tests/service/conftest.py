@@ -1,6 +1,5 @@
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,8 @@ import httpx
 
 import pytest
 from fastapi.testclient import TestClient
+
+from eval.served import free_port
 
 # TestClient sends `Host: testserver`; the service answers only the names it trusts
 # (SCRUTINY_TRUSTED_HOSTS, loopback by default), so the tests name it too.
@@ -35,12 +36,6 @@ def client(served_index_path):
     app = create_app(ServiceSettings(index=IndexSettings(index_path=served_index_path)))
     with TestClient(app) as test_client:
         yield test_client
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

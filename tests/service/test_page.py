@@ -3,13 +3,13 @@ app served over HTTP on a small index, under the service's Content-Security-Poli
 fails the test). Screenshots of each view go to var/screenshots/."""
 
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from eval.served import free_port
 from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.slow
@@ -63,12 +63,6 @@ def serve(app, port: int):
     finally:
         server.should_exit = True
         thread.join(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
