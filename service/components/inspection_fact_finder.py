@@ -1,4 +1,6 @@
 import re
+from dataclasses import replace
+from datetime import date
 
 from haystack import component
 
@@ -66,7 +68,20 @@ _ASKS_WHEN_GRADED = re.compile(r"^\s*when\b.{0,80}?\b(?:judged|graded|rated)\b.{
 _OVER_TIME = re.compile(r"\b(?:chang\w*|between|before|since|improv\w*|declin\w*|moved?|previous\w*|progress\w*|worse|better|earlier)\b", re.I)
 # Asks for a judgement: a grade word, and no grade already named (a question that names one,
 # "What did X do after the inadequate judgement?", asks about something else).
-_GRADE_WORD = re.compile(r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|judge[ds]?|overall effectiveness|verdict)\b", re.I)
+_GRADE_WORD = re.compile(
+    r"\b(?:grade[sd]?|grading|ratings?|rated|judge?ments?|judge[ds]?|overall effectiveness|verdict)\b"
+    # "How did Ofsted rate Leeds?": rating as a verb, not a rate ("the NFA rate").
+    r"|\b(?:did|does|do|would|will)\s+(?:ofsted|(?:the\s+)?inspectors|it|they)\s+rate\b",
+    re.I,
+)
+# Whether the authority had a grade ("Is Cornwall still rated outstanding?", "Was Birmingham
+# inadequate in 2019?", "Did Ofsted find Leeds outstanding?"): the judgement answers yes or no.
+_YES_NO = re.compile(r"^\W*(?:is|was|were|are|did|does|has|had|have)\b", re.I)
+_YES_NO_WORDS = frozenset(stems("still find found say said call called consider considered remain remained rate"))
+# Better or worse between two authorities compares places, not times; "which was better rated"
+# asks which of the authorities named.
+_BETWEEN_PLACES = re.compile(r"\b(?:better|worse)\b", re.I)
+_WHICH_OF = re.compile(r"^\W*which\s+(?:(?:one|council|authority|of\s+(?:them|the\s+two))\s+)?(?:was|is|were|are|had|has|got|received|did)\b", re.I)
 # "Which grade did Ofsted give Leeds?" opens like a list question but asks for the grade.
 _WHICH_GRADE = re.compile(r"^\W*which (?:(?:overall|ofsted(?:['’]s)?|inspection) )?(?:grades?|judge?ments?|ratings?)\b", re.I)
 _GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
@@ -246,7 +261,10 @@ def _of_years_named(report: dict, question: str, scope: Scope) -> bool:
 
 def _no_report(authority: str, scope: Scope) -> dict:
     """The answer when the authority has no Ofsted report in the period asked about."""
-    period = f" between {scope.since} and {scope.until}" if scope.since else ""
+    if scope.period is not None and not (scope.published or scope.event):
+        period = f" of an inspection between {scope.period[0]} and {scope.period[1]}"
+    else:
+        period = f" between {scope.since} and {scope.until}" if scope.since else ""
     return {"citations": [], "abstained": True, "confidence": 0.0, "reason": f"no Ofsted report on {authority}{period} is in the index"}
 
 
@@ -275,20 +293,23 @@ class InspectionFactFinder:
             gives them, or None when the question is not about a first-page fact of one
             authority's report.
         """
-        kind = self.kind(question)
         several = len(scope.authorities) > 1
+        kind = self.kind(question, several)
         if kind == "judgement" and several:
             kind = "judgements_of_each"
         if kind is None or not scope.authorities or several != (kind == "judgements_of_each"):
             return {"answer": None}
         row = next((name for name, words in _ROW_WORDS if words.search(question)), "overall_effectiveness")
+        years = set(YEAR.findall(question))
+        if scope.period is None and len(years) == 1 and kind not in ("judgements_compared", "when_graded"):
+            # Asked of a report, the one year named is its inspection's, though the words the scope
+            # reads ("Was Birmingham still inadequate in 2019?") did not say so.
+            year = int(years.pop())
+            scope = replace(scope, period=(date(year, 1, 1), date(year, 12, 31)))
         if kind == "judgements_of_each":
             return {"answer": self._judgements_of_each(question, scope, row)}
         # Two years compared are two reports, whatever single period the scope read.
-        since, until = (None, None) if kind == "judgements_compared" else (scope.since, scope.until)
-        reports = list(self.index.iter_documents(
-            SearchFilter(authorities=list(scope.authorities), doc_types=["ofsted_report"], since=since, until=until)
-        ))
+        reports = self._reports(scope.authorities, None if kind == "judgements_compared" else scope)
         # A figure can come from another paper (the council's own): no report is no answer here.
         if not reports and (scope.period is None or kind == "figure"):
             return {"answer": None}
@@ -348,7 +369,7 @@ class InspectionFactFinder:
                            "reason": f"{what}, as stated on the first page of Ofsted's report on {scope.authorities[0]} published {published}"}}
 
     @staticmethod
-    def kind(question: str) -> str | None:
+    def kind(question: str, several: bool = False) -> str | None:
         """Which recorded fact a question asks for, if any: inspector, when_graded, improvements
         (the list of what needs to improve), figure (the area's children in care, on plans or in
         need), dates, judgement, judgements_compared (the
@@ -375,16 +396,23 @@ class InspectionFactFinder:
         asks = asks_for(question)
         asked = asked_clause(question)
         if (
+            _YES_NO.search(question) and _GRADE_NAMED.search(question) and not _OVER_TIME.search(question)
+            and not _ASKS_ANOTHER_THING.search(question) and not _EITHER_AREA.search(question) and len(set(YEAR.findall(question))) < 2
+            and not [w for w in _judgement_topic_words(_GRADE_NAMED.sub(" ", question)) if w not in _YES_NO_WORDS]
+        ):
+            return "judgement"
+        if (
             _GRADE_WORD.search(asked) and not _GRADE_NAMED.search(question) and not _VERDICT_NAMED.search(question)
-            and not _ASKS_ANOTHER_THING.search(question) and (asks in ("other", "compare") or _WHICH_GRADE.search(asked))
+            and not _ASKS_ANOTHER_THING.search(question)
+            and (asks in ("other", "compare") or _WHICH_GRADE.search(asked) or (several and _WHICH_OF.search(asked)))
             and not _EITHER_AREA.search(question)
-            and not _judgement_topic_words(question)
+            and not _judgement_topic_words(_BETWEEN_PLACES.sub(" ", question) if several else question)
         ):
             years = len(set(YEAR.findall(question)))
             compares = bool(_COMPARES.search(question)) or asks == "compare"
             if years == 2 and compares:
                 return "judgements_compared"
-            if years > 1 or (compares and _OVER_TIME.search(question)):
+            if years > 1 or (compares and _OVER_TIME.search(_BETWEEN_PLACES.sub(" ", question) if several else question)):
                 return None
             return "judgements_of_each" if compares else "judgement"
         return None
@@ -394,9 +422,7 @@ class InspectionFactFinder:
         has no report then, the comparison is not made from the others alone."""
         citations, dates = [], []
         for authority in scope.authorities:
-            reports = list(self.index.iter_documents(
-                SearchFilter(authorities=[authority], doc_types=["ofsted_report"], since=scope.since, until=scope.until)
-            ))
+            reports = self._reports((authority,), scope)
             if not reports:
                 return _no_report(authority, scope)
             report = self._pick(reports, scope, question)
@@ -442,6 +468,30 @@ class InspectionFactFinder:
         citations = [{"n": n, **source_fields({**report, "page": None}, text[start:stop], start, stop)} for n, (start, stop) in enumerate(items, 1)]
         return {"citations": citations, "abstained": False, "confidence": 1.0,
                 "reason": f"what needs to improve, as listed in Ofsted's report on {scope.authorities[0]} published {report.get('date')}"}
+
+    def _reports(self, authorities: tuple[str, ...], scope: Scope | None) -> list[dict]:
+        """The authorities' Ofsted reports in the scope's period (all of them for None). A period
+        named for the inspection ("Doncaster's 2021 rating", "its 2024 inspection") holds the
+        reports of inspections held in it, else those published in it (older reports may print no
+        inspection dates): a report is published weeks or months after its fieldwork, so dating it
+        by publication would take a February 2022 inspection for 2021's and miss a 2024 inspection
+        published in May 2025. Any other period (a publication month, an event's date) is read as
+        retrieval reads it."""
+        def documents(since=None, until=None) -> list[dict]:
+            return list(self.index.iter_documents(SearchFilter(authorities=list(authorities), doc_types=["ofsted_report"], since=since, until=until)))
+
+        if scope is None:
+            return documents()
+        if scope.period is None or scope.published or scope.event:
+            return documents(scope.since, scope.until)
+        return self._of_period(documents(), scope.period)
+
+    @classmethod
+    def _of_period(cls, reports: list[dict], period: tuple[date, date]) -> list[dict]:
+        """The reports of inspections held in the period, else those published in it."""
+        low, high = (day.isoformat() for day in period)
+        held = [r for r in reports if cls._inspected_during([r], low, high)]
+        return held or [r for r in reports if low <= str(r.get("date") or "") <= high]
 
     @staticmethod
     def _inspected_during(reports: list[dict], low: str, high: str) -> dict | None:

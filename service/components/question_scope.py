@@ -16,7 +16,10 @@ _MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b", re.I)
 # July 2016 inspection", "inspected Croydon's services in 2022", "the 2016 Ofsted report".
 _BEFORE_INSPECTION_NOUN = r"^(?:\s+(?:ofsted|ilacs))?\s+(?:re-?)?"
 _INSPECTION_AFTER = re.compile(_BEFORE_INSPECTION_NOUN + r"(?:inspections?|reports?|visits?)\b", re.I)
-_INSPECTION_BEFORE = re.compile(r"\b(?:inspect(?:ion|ions|ed|ing)|report|visit(?:ed)?)\b[^.?;]{0,60}\b(?:in|of|during)\s+$", re.I)
+# ... or written straight after it, as a heading is: "Wigan Ofsted inspection 2016 rating".
+_INSPECTION_BEFORE = re.compile(
+    r"\b(?:inspect(?:ion|ions|ed|ing)|report|visit(?:ed)?)\b[^.?;]{0,60}\b(?:in|of|during)\s+$|\b(?:inspection|report|visit)\s+$", re.I
+)
 _INSPECTION_WORD = re.compile(r"\b(?:inspect(?:ion|ions|ed|ing)|reports?|visits?)\b", re.I)
 # A date used as an event's name: "the March 2014 restructure", "the 2019 budget".
 _EVENT_NOUN_AFTER = re.compile(

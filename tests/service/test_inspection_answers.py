@@ -16,6 +16,11 @@ import pytest
         # "Judged" and "rating" name a judgement too: the year is the report's, not the latest one's.
         ("What was Medway judged overall in 2019?", ["Overall effectiveness", "Inadequate"], "2019-08-27"),
         ("What rating did West Berkshire get from Ofsted in 2015?", ["nadequate"], "2015-05-18"),
+        # Rating as a verb, and a question whether it had a grade: the judgement answers yes or no.
+        ("How did Ofsted rate Medway in 2019?", ["Inadequate"], "2019-08-27"),
+        ("How did Ofsted rate Medway last time?", ["Good"], "2023-09-11"),
+        ("Is Medway still rated inadequate?", ["Overall effectiveness", "Good"], "2023-09-11"),
+        ("Was West Berkshire inadequate in 2015?", ["nadequate"], "2015-05-18"),
     ],
 )
 def test_first_page_facts_are_quoted_from_the_report_the_question_names(client, question, quote_parts, published):
@@ -45,6 +50,9 @@ def test_a_named_period_without_a_report_is_not_answered_from_another_year(clien
 
 def test_other_questions_about_ofsted_are_left_to_extractive_answering(client):
     for question in (
+        "What is Medway's NFA rate?",
+        "Why was Medway rated inadequate in 2019?",
+        "Was the inadequate judgement a surprise to Medway's councillors?",
         "How often would Ofsted make monitoring visits to Medway after the inadequate judgement?",
         "What did Medway do after the inadequate judgement in 2019?",
         "What was the impact of Medway's inadequate judgement?",
@@ -226,3 +234,31 @@ def test_a_report_answers_only_for_the_years_a_question_names_when_the_scope_rea
     # A period the scope read has already narrowed the reports to it.
     read = Scope(authorities=("Sunderland",), since=date(2024, 1, 1), until=date(2025, 4, 30), period=(date(2024, 1, 1), date(2024, 12, 31)))
     assert _of_years_named(report, "Sunderland 2024 Ofsted judgement", read)
+
+
+def test_which_of_two_authorities_was_better_rated_quotes_each_judgement(client):
+    body = client.post("/ask", json={"question": "Which was better rated, Medway or West Berkshire?"}).json()
+    assert not body["abstained"] and {c["authority"] for c in body["citations"]} == {"Medway", "West Berkshire"}
+    assert {c["date"] for c in body["citations"]} == {"2023-09-11", "2022-05-04"}
+    # West Berkshire had no inspection in 2019: half a comparison is not made.
+    body = client.post("/ask", json={"question": "Which was better rated in 2019, Medway or West Berkshire?"}).json()
+    assert body["abstained"] and "West Berkshire" in body["reason"]
+
+
+def test_a_year_is_the_inspection_s_not_the_publication_s():
+    from datetime import date
+
+    from service.components.inspection_fact_finder import InspectionFactFinder
+
+    january = {"document_id": "a", "date": "2022-03-30", "ofsted": {"inspection_start": "2022-01-10", "inspection_end": "2022-01-21"}}
+    october = {"document_id": "b", "date": "2025-05-13", "ofsted": {"inspection_start": "2024-09-30", "inspection_end": "2024-10-11"}}
+    undated = {"document_id": "c", "date": "2013-06-01", "ofsted": {}}
+    reports = [january, october, undated]
+    year = lambda y: (date(y, 1, 1), date(y, 12, 31))  # noqa: E731
+    # Inspected in January 2022 and published in March: not 2021's report, though published within months of it.
+    assert InspectionFactFinder._of_period(reports, year(2021)) == []
+    assert InspectionFactFinder._of_period(reports, year(2022)) == [january]
+    # Inspected in 2024 and published in May 2025: 2024's.
+    assert InspectionFactFinder._of_period(reports, year(2024)) == [october]
+    # A report printing no inspection dates is its publication year's.
+    assert InspectionFactFinder._of_period(reports, year(2013)) == [undated]

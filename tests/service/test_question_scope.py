@@ -39,6 +39,13 @@ def test_a_judgement_asked_as_judged_rating_or_grades_reads_the_year_as_the_insp
         assert scope.period == (date(2018, 1, 1), date(2018, 12, 31)) and not scope.event, question
 
 
+def test_a_year_written_straight_after_the_inspection_is_the_inspection_s():
+    scope = read_scope("Wigan Ofsted children's services inspection 2016 rating")
+    assert scope.period == (date(2016, 1, 1), date(2016, 12, 31)) and not scope.event
+    # A year that names something else, with the inspection named apart, dates that event.
+    assert read_scope("What did Ofsted's inspection say about Leeds's 2019 improvement plan?").event
+
+
 def test_a_year_in_a_question_not_about_an_inspection_is_not_a_filter():
     # The 2024 elections were reported in January 2025 minutes.
     scope = read_scope("How many young people voted in the Kent Youth County Council elections at the end of 2024?")
