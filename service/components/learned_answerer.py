@@ -6,6 +6,7 @@ import numpy as np
 from haystack import Document, component, logging
 
 from councils.authorities import authority_registry
+from councils.dates import YEAR
 from councils.shapes import MONEY, SHARE, WHEN, counts_something, names_a_person
 from councils.text import continues_paragraph, sentence_spans, words_start
 from indexes import SentenceVectorsError
@@ -287,6 +288,15 @@ class LearnedAnswerer:
         # (A quote may run over several sentences: each is read.)
         if all(q[a:b].rstrip("”’\"') ").endswith("?") for q in quoted for a, b in sentence_spans(q)):
             return "an answer"
+        # A paper cannot report what came after it was written: a question about one year answered
+        # only from papers dated before it, whose quotes never name that year, is answered from
+        # another time ("private fostering in 2023" from a 2016 report).
+        years = {e for e in analysis.entities if YEAR.fullmatch(e)}
+        if len(years) == 1:
+            year = years.pop()
+            dated = [str(scored.passages[i].meta.get("date") or "")[:4] for i, _, _ in quotes]
+            if all(d.isdigit() and d < year for d in dated) and not any(year in q for q in quoted):
+                return "the year"
         if analysis.asks_figure and not any(states_figure(analysis, q) for q in quoted):
             return "the figure"
         if analysis.asks_time and not any(WHEN.search(q) for q in quoted):

@@ -484,6 +484,11 @@ def test_the_answer_stage_compares_sentences_with_its_fine_tuned_encoder():
 # Written by people who had not seen the routing rules (the labelled set's writers), plus the
 # issue's own example; each asks one authority's first-page fact.
 FIRST_PAGE_PARAPHRASES = [
+    # Rating as a verb; whether the authority had a grade, which the judgement answers yes or no.
+    ("How did Ofsted rate Bolton's children's services last time?", "judgement"),
+    ("Is Bolton still rated inadequate?", "judgement"),
+    ("Was Bolton inadequate in 2019?", "judgement"),
+    ("Did Ofsted find Bolton outstanding in 2023?", "judgement"),
     # "Which grade ..." opens like a list question; it asks for the grade.
     ("Which grade did Ofsted give Medway in 2023?", "judgement"),
     ("Medway 2022 Ofsted: which judgement did leadership receive?", "judgement"),
@@ -523,6 +528,12 @@ FIRST_PAGE_PARAPHRASES = [
 ]
 # Questions that mention inspections or grades but ask for something else.
 NOT_FIRST_PAGE = [
+    "What is Bolton's NFA rate?",
+    "How did the council rate its own progress in Bolton?",
+    "Why was Bolton rated inadequate in 2019?",
+    "Was Bolton's inadequate judgement a surprise to members?",
+    "Did Bolton improve after being judged inadequate?",
+    "Is Bolton still inadequate at tracking missing children?",
     # Which of the grades, or which areas, not the grade itself.
     "Doncaster 2025 inspection: which judgement was not rated good?",
     "Which areas did Ofsted judge weak in Leeds in 2023?",
@@ -773,6 +784,28 @@ def test_a_when_question_needs_a_time_in_its_answer():
     # A question put after a "When ...," clause asks something else.
     assert not analyse("When the committee met in 2019, what did the director agree to do?").asks_time
     assert analyse(question).asks_time
+
+
+def test_a_question_about_one_year_is_not_answered_only_from_papers_written_before_it():
+    question = "What were caseloads in Leeds in 2023?"
+    text = "Caseloads in Leeds are manageable, at around 18 children for each social worker."
+
+    def answer(date: str, text: str = text) -> dict:
+        from indexes import IndexSettings
+
+        shipped = AnswerModel.load()
+        model = AnswerModel(shipped.sentence, _constant(0.99), 0.5, {}, None, shipped.encoder_path, answerable=_constant(0.99))
+        answerer = LearnedAnswerer(model=IndexSettings().model)
+        answerer.use_model(model)
+        passage = Document(content=text, meta={"document_id": "d0", "start": 0, "source": "leeds.pdf", "dense_score": 0.0, "date": date}, score=1.0)
+        return answerer.run(question=question, passages=[passage])
+
+    declined = answer("2016-03-01")
+    assert declined["abstained"] and "the year" in declined["reason"]
+    # Written in or after the year, or naming it (a plan for it), the paper may answer.
+    assert not answer("2023-11-20")["abstained"]
+    assert not answer("2024-02-01")["abstained"]
+    assert not answer("2016-03-01", "Caseloads in Leeds are planned to fall to 18 by 2023 for each social worker.")["abstained"]
 
 
 def test_a_count_is_a_figure_outside_a_date():
