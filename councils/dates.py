@@ -76,9 +76,24 @@ def all_dates(text: str) -> list[str]:
     return [value for _, value in sorted(found)]
 
 
+_MINUTES_LINE = re.compile(r"\bminutes of (?:a|the) meeting\b", re.I)
+
+
 def meeting_date(text: str) -> str | None:
-    """The date a set of minutes says its meeting was held on."""
-    match = MEETING_HELD.search(text[:3000])
+    """The date a set of minutes says its meeting was held on: on its first "MINUTES of a meeting
+    ... held ... on 30 January 2025" line, or in the heading above a first line that gives none
+    ("CORPORATE PARENTING PANEL – 29 October 2024", then "MINUTES of the meeting held in the
+    Darent Room"); not the date of the earlier meeting whose minutes an item approves."""
+    head = text[:3000]
+    first = _MINUTES_LINE.search(head)
+    if first:
+        match = MEETING_HELD.match(head, first.start())
+        if match:
+            return parse_date(match.group(1))
+        dates = all_dates(head[: first.start()])
+        if dates:
+            return dates[0]
+    match = MEETING_HELD.search(head)
     return parse_date(match.group(1)) if match else None
 
 

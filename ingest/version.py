@@ -6,4 +6,6 @@ A stored document built by another version is re-processed on the next run."""
 #    so a long paragraph may be cut there.
 # 4: a sentence runs on across a page break (a blank line with lower case after it), so the
 #    commitments read from sentences may change (chunks are cut at paragraphs first: unchanged).
-PIPELINE_VERSION = "4"
+# 5: minutes are dated by their opening, not by an item approving the minutes of the meeting
+#    before; minutes filed with another meeting's papers name their own committee.
+PIPELINE_VERSION = "5"

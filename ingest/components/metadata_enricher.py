@@ -36,6 +36,21 @@ def _valid_url(value: str | None) -> str | None:
 
 # Kent's folder names for its committees, as the council writes them.
 BODY_NAMES = {"cabinet": "Cabinet", "full_council": "County Council", "county_council": "County Council"}
+# Whose minutes these are: "MINUTES of a meeting of the Cabinet held ...", or a heading
+# "CORPORATE PARENTING PANEL – 29 October 2024" above "MINUTES of the meeting held in ...".
+_MINUTES_OF = re.compile(r"\bMINUTES of a meeting of (?:the )?([A-Z][\w&'’ -]{1,80}?)\s+held\b")
+_MINUTES_HEADING = re.compile(r"^\W*([A-Z][A-Z&'’ -]{3,80}?)\s*[–-]\s*\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}\s*\n\W*MINUTES of the meeting\b", re.M)
+
+
+def minutes_body(first_page: str) -> str | None:
+    """The committee a set of minutes says it is of, if it says."""
+    match = _MINUTES_OF.search(first_page) or _MINUTES_HEADING.search(first_page)
+    if not match:
+        return None
+    name = " ".join(match.group(1).split())
+    return name.title().replace("’S", "’s").replace("'S", "'s") if name.isupper() else name
+
+
 _OFSTED_TITLE = re.compile(r"(Inspection of [^\n]{0,80}children[’']s (?:social care )?services|Inspection of services for children in need)", re.I)
 _PUBLISHERS = {"kentonline.co.uk": "KentOnline", "bbc.co.uk": "BBC News", "theguardian.com": "The Guardian"}
 
@@ -144,6 +159,10 @@ class MetadataEnricher:
         authority = authority or council_folder(source) or registry.find_in_text(text) or self.default_authority
 
         body = sidecar.get("body")
+        if doc_type == "minutes" and sidecar.get("meeting_date"):
+            # A meeting's papers may carry another body's minutes (the Corporate Parenting Panel's,
+            # received by the County Council): they are that body's.
+            body = minutes_body(first_page) or body
         body = BODY_NAMES.get(body, body.replace("_", " ").title() if body and body.islower() else body)
         if not body and doc_type == "ofsted_report":
             body = "Ofsted"

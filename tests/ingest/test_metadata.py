@@ -30,6 +30,48 @@ def test_minutes_say_when_their_meeting_was_held():
     assert meeting_date(text) == "2025-01-30"
 
 
+CPP_OPENING = (
+    "1\n\nCORPORATE PARENTING PANEL– 29 October 2024\n\nMINUTES of the meeting held in the Darent Room, Sessions House, County\nHall, Maidstone.\n\n"
+    "PRESENT: Shellina Prendergast (Chair), Paul Bartlett (Vice-Chair)\n\n"
+    "Minutes of the meeting held on 30 July 2024\n(Item 3)\nRESOLVED that the minutes of the meeting held on 30 July 2024 were a correct record."
+)
+
+
+def test_minutes_are_dated_by_their_opening_not_by_the_previous_minutes_they_approve():
+    assert meeting_date(CPP_OPENING) == "2024-10-29"
+    # Without a heading date, an item approving earlier minutes is still no date for this meeting
+    # unless nothing else dates it.
+    assert meeting_date(CPP_OPENING.replace("– 29 October 2024", "")) == "2024-07-30"
+    # A paper's first date is not its meeting's unless it heads a "MINUTES of the meeting" line.
+    item = "Agenda item\n\nThe Ofsted inspection took place from 15 to 26 July 2019.\n\nMinutes:\n\nThe Director introduced the report."
+    assert meeting_date(item) is None
+
+
+def test_minutes_filed_with_another_meeting_s_papers_are_their_own_committee_s():
+    filed = {"body": "County Council", "meeting_date": "2025-03-13"}
+    meta = enrich(CPP_OPENING, "/corpus/kent-council-2025/full_council/2025-03-13/CPP Minutes 29.10.24.pdf", filed)
+    assert (meta["doc_type"], meta["body"], meta["date"]) == ("minutes", "Corporate Parenting Panel", "2024-10-29")
+    cabinet = "KENT COUNTY COUNCIL\n\nCABINET\n\nMINUTES of a meeting of the Cabinet held in the Council Chamber on Thursday, 30 January 2025."
+    assert enrich(cabinet, "/corpus/kent-council-2025/cabinet/2025-01-30/Printed minutes.pdf", {"body": "Cabinet", "meeting_date": "2025-01-30"})["body"] == "Cabinet"
+    # A report is not minutes: the meeting's body stands.
+    report = "From: Roger Gough, Leader\nTo: Cabinet, 30 January 2025\nSubject: Budget"
+    assert enrich(report, "/corpus/kent-council-2025/cabinet/2025-01-30/Budget.pdf", {"body": "Cabinet", "meeting_date": "2025-01-30"})["body"] == "Cabinet"
+
+
+def test_the_corporate_parenting_panel_s_minutes_in_the_shared_corpus(shared_corpus):
+    from ingest.components.source_converter import SourceConverter
+    from ingest.components.source_fetcher import SourceFetcher
+    from ingest.sources import collect_sources
+
+    folder = shared_corpus / "kent-council-2025" / "full_council" / "2025-03-13"
+    collected = collect_sources([str(folder / "CPP Minutes 29.10.24.pdf"), str(folder / "CPP Minutes 10.12.24.pdf")])
+    streams = SourceFetcher().run(sources=[s.source for s in collected.sources], sidecars={s.source: s.sidecar for s in collected.sources})["streams"]
+    for stream in streams:
+        stream.meta.update(document_id="x", also_sources=[], replaces=None)
+    documents = MetadataEnricher().run(documents=SourceConverter().run(streams=streams)["documents"])["documents"]
+    assert sorted((d.meta["date"], d.meta["body"]) for d in documents) == [("2024-10-29", "Corporate Parenting Panel"), ("2024-12-10", "Corporate Parenting Panel")]
+
+
 def test_ofsted_first_page_facts_for_medway_2019():
     page = extract_pdf_pages((SAMPLE / "ofsted" / "80522_medway" / "children's services inspection - 27 august 2019.pdf").read_bytes())[0]
     facts = read_first_page(page).as_meta()
