@@ -162,7 +162,8 @@ _ASKS_NAME = re.compile(
     rf"|^\W*name the {_TITLE_WORDS}{_POST}\b"
     # "Which councillor ...": a person, whom a post does not name.
     r"|^\W*which (?:[\w-]+ )?(?:councillors?|MPs?|person|individual)(?![\w-])"
-    rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their |[\w-]+['’]s )?{_TITLE_WORDS}{_POST}\b"
+    # ... with up to three words naming the post ("the Section 151 officer", "the government commissioner").
+    rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their |[\w-]+['’]s )?(?:[\w-]+ ){{0,3}}?{_TITLE_WORDS}{_POST}\b"
     # Someone put into a post: "Who did the Secretary of State appoint as commissioner?"
     rf"|^\W*who did\b.{{0,80}}?\b(?:appoint|name|choose|select|hire|recruit|install)\w*\s+as\s+(?:the |its |their |an? |[\w-]+['’]s )?(?:[\w'’-]+ ){{0,3}}?{_POST}\b",
     re.I,

@@ -57,6 +57,14 @@ def test_authority_found_in_running_text_ignores_common_words():
         # The capital alone is not the City of London; an acronym counts only in capitals.
         ("Which London boroughs were judged outstanding?", []),
         ("Was the KCC budget agreed? And the kcc one?", ["Kent"]),
+        # A royal borough by the name it gives itself; a county by its common short form, and the
+        # longer form where one county's short name is inside another's.
+        ("Royal Borough of Kingston children's services rating", ["Kingston upon Thames"]),
+        ("what were bucks rated in 2025", ["Buckinghamshire"]),
+        ("Herts and Notts care leavers", ["Hertfordshire", "Nottinghamshire"]),
+        ("North Lincs and Lincs adoption", ["North Lincolnshire", "Lincolnshire"]),
+        # "Kingston" alone could be Hull or Thames: not guessed.
+        ("Kingston's 2019 inspection", []),
     ],
 )
 def test_questions_name_authorities_by_any_spelling_the_registry_knows(question, named):

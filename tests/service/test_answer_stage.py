@@ -870,6 +870,11 @@ def test_a_question_asking_for_someone_by_name_is_declined_when_the_quotes_name_
     assert analyse("Who was Leeds's interim director of children's services in 2016?").asks_name
     assert _answer_caseloads(0.99, 0.99, question="Who is the director of children's services in Leeds?", text=post)["abstained"]
     assert not _answer_caseloads(0.99, 0.99, question="Who chairs the Leeds board?", text=post)["abstained"]
+    # A post named in a few words asks for its holder too.
+    assert analyse("Who is the Section 151 officer?").asks_name
+    assert analyse("Who was the government commissioner for Medway?").asks_name
+    assert not analyse("Who was responsible for the delays in Leeds?").asks_name
+    assert not analyse("Who is the council's improvement partner?").asks_name
     # "Which councillor" asks for a person; "which committee" does not.
     assert analyse("Which councillor moved the Leeds budget amendment?").asks_name
     assert analyse("Which Labour councillor spoke against the plan?").asks_name
