@@ -96,7 +96,12 @@ _VERDICT_NAMED = re.compile(
 )
 # Asks when, how many or why, wherever in the question ("... judged unfit in 2014 - by when did
 # the council expect a new one?"): not a grade.
-_ASKS_ANOTHER_THING = re.compile(r"\b(?:by when|when (?:was|were|did|will|would|is|are|does|do|has|have|had)|how (?:many|much|long|often)|why)\b", re.I)
+# ... or what someone did ("What did Leeds do after the judgement?").
+_ASKS_ANOTHER_THING = re.compile(
+    r"\b(?:by when|when (?:was|were|did|will|would|is|are|does|do|has|have|had)|how (?:many|much|long|often)|why)\b"
+    r"|\bwhat (?:did|does|do|has|have|had|will|would)\b.{0,80}?\b(?:do|done)\b",
+    re.I,
+)
 # Asks for the report's list of what needs to improve ("What did Ofsted tell Cumberland to
 # improve?", "Hackney 2024 Ofsted areas for improvement", "What were Ofsted's recommendations?",
 # "What should Bury do better?"), not what improved ("Which problems had improved by 2024?") or
@@ -137,7 +142,16 @@ _IMPROVEMENT_WORDS = frozenset(stems(
 _MONTH_WORDS = frozenset(stems(" ".join([*MONTHS, *SEASONS])))
 # "early 2023", "late 2019": a period, unlike "early help".
 _PART_OF_YEAR = re.compile(r"\b(?:early|late|mid)[ -](?=(?:19|20)\d\d\b)", re.I)
-_EARLIEST = re.compile(r"\b(?:first|earliest|previous)\b", re.I)
+_EARLIEST = re.compile(r"\b(?:first|earliest)\b", re.I)
+# The report before the latest ("the previous rating", "the one before the current one"), when
+# no year is named.
+_BEFORE_LATEST = re.compile(
+    r"\b(?:previous|prior|preceding|last but one|before (?:the|its|their) (?:current|latest|last|most recent|present)"
+    r"(?: one| (?:ofsted )?(?:rating|judge?ment|grade|inspection|report))?)\b",
+    re.I,
+)
+# Whether an authority got better or worse between two inspections: the two judgements answer it.
+_CHANGED = re.compile(r"\b(?:improv\w*|get (?:better|worse)|got (?:better|worse)|declin\w*|deteriorat\w*|worsen\w*)\b", re.I)
 # Asks how many children the area had in care, on child protection plans or in need, which the
 # 2013-18 reports state in set sentences (councils.ofsted.AREA_FIGURES).
 _ASKS_COUNT = re.compile(r"\bhow many\b|\bnumbers?\b|\bhow much\b", re.I)
@@ -226,7 +240,7 @@ _JUDGEMENT_QUESTION_WORDS = frozenset(stems(
     "secured assign assigned hand handed make made reach reached hold held "
     "authorities trust trusts greater "
     "impact leaders leadership senior practice work experience experiences need needs help protection governance permanence "
-    "latest last recent most first earliest full standard current currently now today present moment newest year years time "
+    "latest last recent most first earliest previous full standard current currently now today present moment newest year years time "
     "compare compared comparison versus vs against side change changed changes between differ differed difference outcome outcomes "
     "re-inspection reinspection support given one"
 ))
@@ -304,7 +318,7 @@ class InspectionFactFinder:
         if scope.period is None and len(years) == 1 and kind not in ("judgements_compared", "when_graded"):
             # Asked of a report, the one year named is its inspection's, though the words the scope
             # reads ("Was Birmingham still inadequate in 2019?") did not say so.
-            year = int(years.pop())
+            year = int(next(iter(years)))
             scope = replace(scope, period=(date(year, 1, 1), date(year, 12, 31)))
         if kind == "judgements_of_each":
             return {"answer": self._judgements_of_each(question, scope, row)}
@@ -315,6 +329,9 @@ class InspectionFactFinder:
             return {"answer": None}
         if not reports:
             return {"answer": _no_report(scope.authorities[0], scope)}
+        if scope.period is None and not years and _BEFORE_LATEST.search(question) and len(reports) < 2 and kind != "when_graded":
+            return {"answer": {"citations": [], "abstained": True, "confidence": 0.0,
+                               "reason": f"only one Ofsted report on {scope.authorities[0]} is in the index: none came before it"}}
         if kind not in ("when_graded", "judgements_compared") and not _of_years_named(self._pick(reports, scope, question), question, scope):
             return {"answer": None}
         if kind == "improvements":
@@ -395,6 +412,16 @@ class InspectionFactFinder:
         # "Who was the commissioner after the judgement?" asks for a person, not the grade.
         asks = asks_for(question)
         asked = asked_clause(question)
+        years = len(set(YEAR.findall(question)))
+        if (
+            _YES_NO.search(question) and years == 2 and _CHANGED.search(question) and "between" in question.lower()
+            and not [w for w in _judgement_topic_words(_CHANGED.sub(" ", question)) if w not in _YES_NO_WORDS]
+        ):
+            return "judgements_compared"
+        if not years and _BEFORE_LATEST.search(question):
+            # "before the current one" names no comparison: it picks a report.
+            question = _BEFORE_LATEST.sub(" previous ", question)
+            asked = _BEFORE_LATEST.sub(" previous ", asked)
         if (
             _YES_NO.search(question) and _GRADE_NAMED.search(question) and not _OVER_TIME.search(question)
             and not _ASKS_ANOTHER_THING.search(question) and not _EITHER_AREA.search(question) and len(set(YEAR.findall(question))) < 2
@@ -408,11 +435,11 @@ class InspectionFactFinder:
             and not _EITHER_AREA.search(question)
             and not _judgement_topic_words(_BETWEEN_PLACES.sub(" ", question) if several else question)
         ):
-            years = len(set(YEAR.findall(question)))
             compares = bool(_COMPARES.search(question)) or asks == "compare"
             if years == 2 and compares:
                 return "judgements_compared"
-            if years > 1 or (compares and _OVER_TIME.search(_BETWEEN_PLACES.sub(" ", question) if several else question)):
+            over_time = _OVER_TIME.search(_BETWEEN_PLACES.sub(" ", question) if several else question)
+            if years > 1 or (compares and over_time):
                 return None
             return "judgements_of_each" if compares else "judgement"
         return None
@@ -519,4 +546,6 @@ class InspectionFactFinder:
             return cls._inspected_during(reports, *(d.isoformat() for d in scope.period)) or reports[0]
         if scope.period or _EARLIEST.search(question):
             return reports[0]
+        if _BEFORE_LATEST.search(question) and len(reports) > 1:
+            return reports[-2]
         return reports[-1]

@@ -489,6 +489,10 @@ FIRST_PAGE_PARAPHRASES = [
     ("Is Bolton still rated inadequate?", "judgement"),
     ("Was Bolton inadequate in 2019?", "judgement"),
     ("Did Ofsted find Bolton outstanding in 2023?", "judgement"),
+    ("What was Bolton's Ofsted rating before the current one?", "judgement"),
+    ("What was Bolton's previous Ofsted judgement?", "judgement"),
+    ("Did Bolton improve between its 2019 and 2023 inspections?", "judgements_compared"),
+    ("Did Bolton get worse between 2019 and 2023?", "judgements_compared"),
     # "Which grade ..." opens like a list question; it asks for the grade.
     ("Which grade did Ofsted give Medway in 2023?", "judgement"),
     ("Medway 2022 Ofsted: which judgement did leadership receive?", "judgement"),
@@ -529,6 +533,9 @@ FIRST_PAGE_PARAPHRASES = [
 # Questions that mention inspections or grades but ask for something else.
 NOT_FIRST_PAGE = [
     "What is Bolton's NFA rate?",
+    "What did Bolton do after the judgement?",
+    "What did Bolton do after its previous judgement?",
+    "Did Bolton improve its recruitment of foster carers between 2019 and 2023?",
     "How did the council rate its own progress in Bolton?",
     "Why was Bolton rated inadequate in 2019?",
     "Was Bolton's inadequate judgement a surprise to members?",

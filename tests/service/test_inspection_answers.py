@@ -21,6 +21,8 @@ import pytest
         ("How did Ofsted rate Medway last time?", ["Good"], "2023-09-11"),
         ("Is Medway still rated inadequate?", ["Overall effectiveness", "Good"], "2023-09-11"),
         ("Was West Berkshire inadequate in 2015?", ["nadequate"], "2015-05-18"),
+        # The report before the latest, not the first.
+        ("What was Medway's Ofsted rating before the current one?", ["Inadequate"], "2019-08-27"),
     ],
 )
 def test_first_page_facts_are_quoted_from_the_report_the_question_names(client, question, quote_parts, published):
@@ -262,3 +264,9 @@ def test_a_year_is_the_inspection_s_not_the_publication_s():
     assert InspectionFactFinder._of_period(reports, year(2024)) == [october]
     # A report printing no inspection dates is its publication year's.
     assert InspectionFactFinder._of_period(reports, year(2013)) == [undated]
+
+
+def test_whether_an_authority_improved_between_two_inspections_quotes_both_judgements(client):
+    body = client.post("/ask", json={"question": "Did West Berkshire improve between its 2015 and 2022 inspections?"}).json()
+    assert not body["abstained"] and "first page of Ofsted's report" in body["reason"]
+    assert [c["date"] for c in body["citations"]] == ["2015-05-18", "2022-05-04"]
