@@ -9,7 +9,7 @@ import Stemmer
 
 from councils.authorities import authority_registry
 from councils.commitments import COMMITMENT_QUESTION
-from councils.dates import MONTH_NAMES, YEAR
+from councils.dates import MONTH_NAMES, MONTH_YEAR, MONTHS, YEAR
 from councils.shapes import CALENDAR_DATE
 from service.glossary import GLOSSARY, WORD_FAMILIES
 
@@ -70,6 +70,20 @@ class QuestionAnalysis:
     # It asks which council or authority ("Which council was Barnet's improvement partner?"): the
     # authorities it names itself, which do not answer it; None when it asks for none.
     asks_authority: tuple[str, ...] | None = None
+    # The month of the one meeting it asks about ("at the February 2024 meeting"), as "YYYY-MM".
+    meeting_month: str | None = None
+
+
+_MEETING_WORD = re.compile(r"\b(?:meetings?|minutes|cabinet|panel|committee)\b", re.I)
+
+
+def meeting_month(question: str) -> str | None:
+    """The month of the one meeting a question names ("Who seconded the budget at the February
+    2024 meeting?"), if it names a meeting and exactly one month."""
+    if not _MEETING_WORD.search(question):
+        return None
+    months = {f"{int(year):04d}-{MONTHS[name.lower().rstrip('.')]:02d}" for name, year in MONTH_YEAR.findall(question)}
+    return months.pop() if len(months) == 1 else None
 
 
 @lru_cache(maxsize=1)
@@ -216,4 +230,5 @@ def analyse(question: str, additions: list[str] | None = None, asked: str | None
         figures=tuple(f.rstrip(".,") for f in _FIGURE.findall(CALENDAR_DATE.sub(" ", whole))), counts_time=bool(_ASKS_TIME.search(whole)),
         asks_time=asks == "when" and not _WHEN_CLAUSE.search(question), asks_share=bool(_ASKS_SHARE.search(question)),
         asks_authority=tuple(authority_registry().named_in(whole)) if _ASKS_AUTHORITY.search(question) else None,
+        meeting_month=meeting_month(question),
     )

@@ -1,3 +1,4 @@
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,6 +298,15 @@ class LearnedAnswerer:
             dated = [str(scored.passages[i].meta.get("date") or "")[:4] for i, _, _ in quotes]
             if all(d.isdigit() and d < year for d in dated) and not any(year in q for q in quoted):
                 return "the year"
+        # Minutes record the meeting they are of: a question about a meeting held in one month is
+        # not answered by other meetings' minutes unless a quote speaks of that month.
+        if analysis.meeting_month:
+            month_name = calendar.month_name[int(analysis.meeting_month[5:])]
+            metas = [scored.passages[i].meta for i, _, _ in quotes]
+            if all(m.get("doc_type") == "minutes" and str(m.get("date") or "")[:7] not in ("", analysis.meeting_month) for m in metas) and not any(
+                month_name.lower() in q.lower() for q in quoted
+            ):
+                return "the meeting"
         if analysis.asks_figure and not any(states_figure(analysis, q) for q in quoted):
             return "the figure"
         if analysis.asks_time and not any(WHEN.search(q) for q in quoted):

@@ -815,6 +815,33 @@ def test_a_question_about_one_year_is_not_answered_only_from_papers_written_befo
     assert not answer("2016-03-01", "Caseloads in Leeds are planned to fall to 18 by 2023 for each social worker.")["abstained"]
 
 
+def test_a_question_about_one_meeting_is_not_answered_from_another_meeting_s_minutes():
+    from indexes import IndexSettings
+    from service.answering.question import meeting_month
+
+    question = "Who seconded the Labour budget amendment at the February 2024 meeting?"
+    text = "Mr Brady proposed and Ms Grehan seconded the Labour Group's amendment to the budget."
+
+    def answer(doc_type: str, date: str, text: str = text) -> dict:
+        shipped = AnswerModel.load()
+        model = AnswerModel(shipped.sentence, _constant(0.99), 0.5, {}, None, shipped.encoder_path, answerable=_constant(0.99))
+        answerer = LearnedAnswerer(model=IndexSettings().model)
+        answerer.use_model(model)
+        meta = {"document_id": "d0", "start": 0, "source": "minutes.pdf", "dense_score": 0.0, "date": date, "doc_type": doc_type}
+        return answerer.run(question=question, passages=[Document(content=text, meta=meta, score=1.0)])
+
+    declined = answer("minutes", "2025-02-13")
+    assert declined["abstained"] and "meeting" in declined["reason"]
+    assert not answer("minutes", "2024-02-15")["abstained"]
+    # Minutes that speak of that month, or a paper that is not minutes, may answer.
+    assert not answer("minutes", "2025-02-13", text.replace("the budget.", "the budget in February.") )["abstained"]
+    assert not answer("report", "2025-02-13")["abstained"]
+    assert meeting_month("What did the Corporate Parenting Panel hear in January 2025?") == "2025-01"
+    # A month that dates a figure, or two months, name no one meeting.
+    assert meeting_month("How many children were in Durham County Council's care in February 2014?") is None
+    assert meeting_month("What did Cabinet decide in January 2025 and in March 2025?") is None
+
+
 def test_a_count_is_a_figure_outside_a_date():
     from councils.shapes import counts_something
 
