@@ -205,10 +205,11 @@ def authority_registry() -> AuthorityRegistry:
         # Royal boroughs by the name they give themselves, and the counties' common short forms.
         "Royal Borough of Kingston": "Kingston upon Thames",
         "Royal Borough of Windsor": "Windsor and Maidenhead",
-        "Bucks": "Buckinghamshire", "Cambs": "Cambridgeshire", "Glos": "Gloucestershire", "Hants": "Hampshire",
+        # (Not "Bucks" or "Wilts": "Kent bucks the trend".)
+        "Cambs": "Cambridgeshire", "Glos": "Gloucestershire", "Hants": "Hampshire",
         "Herts": "Hertfordshire", "Leics": "Leicestershire", "Lincs": "Lincolnshire", "Notts": "Nottinghamshire",
         "North Lincs": "North Lincolnshire", "North East Lincs": "North East Lincolnshire", "NE Lincs": "North East Lincolnshire",
-        "South Glos": "South Gloucestershire", "Oxon": "Oxfordshire", "Wilts": "Wiltshire", "Worcs": "Worcestershire",
+        "South Glos": "South Gloucestershire", "Oxon": "Oxfordshire", "Worcs": "Worcestershire",
     }
     # Acronyms, recognised only in capitals.
     acronyms = {"BCP": "Bournemouth, Christchurch and Poole", "RBKC": "Kensington and Chelsea", "KCC": "Kent"}

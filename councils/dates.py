@@ -86,10 +86,7 @@ def meeting_date(text: str) -> str | None:
     Darent Room"); not the date of the earlier meeting whose minutes an item approves."""
     head = text[:3000]
     first = _MINUTES_LINE.search(head)
-    if first:
-        match = MEETING_HELD.match(head, first.start())
-        if match:
-            return parse_date(match.group(1))
+    if first and not MEETING_HELD.match(head, first.start()):
         dates = all_dates(head[: first.start()])
         if dates:
             return dates[0]

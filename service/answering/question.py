@@ -74,7 +74,9 @@ class QuestionAnalysis:
     meeting_month: str | None = None
 
 
-_MEETING_WORD = re.compile(r"\b(?:meetings?|minutes|cabinet|panel|committee)\b", re.I)
+# A meeting, or a body that meets ("the Corporate Parenting Panel in January 2025"); not a
+# Cabinet Member, who does not.
+_MEETING_WORD = re.compile(r"\b(?:meetings?|minutes|(?:panel|committee|cabinet)(?!\s+members?\b))\b", re.I)
 
 
 def meeting_month(question: str) -> str | None:
@@ -177,7 +179,7 @@ _ASKS_NAME = re.compile(
     # "Which councillor ...": a person, whom a post does not name.
     r"|^\W*which (?:[\w-]+ )?(?:councillors?|MPs?|person|individual)(?![\w-])"
     # ... with up to three words naming the post ("the Section 151 officer", "the government commissioner").
-    rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their |[\w-]+['’]s )?(?:[\w-]+ ){{0,3}}?{_TITLE_WORDS}{_POST}\b"
+    rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their )?(?:[\w-]+['’]s )?(?:(?!(?:the|a|an|who|whom|that|which|people|children)\b)[\w-]+ ){{0,3}}?{_TITLE_WORDS}{_POST}\b"
     # Someone put into a post: "Who did the Secretary of State appoint as commissioner?"
     rf"|^\W*who did\b.{{0,80}}?\b(?:appoint|name|choose|select|hire|recruit|install)\w*\s+as\s+(?:the |its |their |an? |[\w-]+['’]s )?(?:[\w'’-]+ ){{0,3}}?{_POST}\b",
     re.I,

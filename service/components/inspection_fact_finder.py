@@ -77,6 +77,12 @@ _GRADE_WORD = re.compile(
 # Whether the authority had a grade ("Is Cornwall still rated outstanding?", "Was Birmingham
 # inadequate in 2019?", "Did Ofsted find Leeds outstanding?"): the judgement answers yes or no.
 _YES_NO = re.compile(r"^\W*(?:is|was|were|are|did|does|has|had|have)\b", re.I)
+# The grade said of the authority, not of a thing ("good practice", "outstanding work").
+_GRADE_SAID = re.compile(
+    r"\b(?:outstanding|good|inadequate|requires? improvement(?: to be good)?)"
+    r"(?=\s*(?:$|[?.,;:!]|(?:in|at|for|by|overall|again|now|then|any ?more|or|and|when|after|before|since|from|under|according|last|still)\b))",
+    re.I,
+)
 _YES_NO_WORDS = frozenset(stems("still find found say said call called consider considered remain remained rate"))
 # Better or worse between two authorities compares places, not times; "which was better rated"
 # asks which of the authorities named.
@@ -146,7 +152,7 @@ _EARLIEST = re.compile(r"\b(?:first|earliest)\b", re.I)
 # The report before the latest ("the previous rating", "the one before the current one"), when
 # no year is named.
 _BEFORE_LATEST = re.compile(
-    r"\b(?:previous|prior|preceding|last but one|before (?:the|its|their) (?:current|latest|last|most recent|present)"
+    r"\b(?:previous(?:ly)?|prior|preceding|last but one|before (?:the|its|their) (?:current|latest|last|most recent|present)"
     r"(?: one| (?:ofsted )?(?:rating|judge?ment|grade|inspection|report))?)\b",
     re.I,
 )
@@ -315,9 +321,10 @@ class InspectionFactFinder:
             return {"answer": None}
         row = next((name for name, words in _ROW_WORDS if words.search(question)), "overall_effectiveness")
         years = set(YEAR.findall(question))
-        if scope.period is None and len(years) == 1 and kind not in ("judgements_compared", "when_graded"):
+        if scope.period is None and scope.since is None and scope.until is None and len(years) == 1 and kind not in ("judgements_compared", "when_graded"):
             # Asked of a report, the one year named is its inspection's, though the words the scope
-            # reads ("Was Birmingham still inadequate in 2019?") did not say so.
+            # reads ("Was Birmingham still inadequate in 2019?") did not say so; a request's own
+            # dates (since, until) stand.
             year = int(next(iter(years)))
             scope = replace(scope, period=(date(year, 1, 1), date(year, 12, 31)))
         if kind == "judgements_of_each":
@@ -423,7 +430,7 @@ class InspectionFactFinder:
             question = _BEFORE_LATEST.sub(" previous ", question)
             asked = _BEFORE_LATEST.sub(" previous ", asked)
         if (
-            _YES_NO.search(question) and _GRADE_NAMED.search(question) and not _OVER_TIME.search(question)
+            _YES_NO.search(question) and _GRADE_SAID.search(question) and not _OVER_TIME.search(question)
             and not _ASKS_ANOTHER_THING.search(question) and not _EITHER_AREA.search(question) and len(set(YEAR.findall(question))) < 2
             and not [w for w in _judgement_topic_words(_GRADE_NAMED.sub(" ", question)) if w not in _YES_NO_WORDS]
         ):

@@ -1,4 +1,5 @@
 import calendar
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -279,7 +280,9 @@ class LearnedAnswerer:
 
     def missing(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> str | None:
         """What the question asks for that no quote holds, if anything: any statement at all (the
-        quotes are only questions), a figure (a sum of money for a money question), a share, a
+        quotes are only questions), the year a question about one year asks of (quoted only from
+        papers written before it), the meeting a question names by its month (quoted only from
+        other meetings' minutes), a figure (a sum of money for a money question), a share, a
         time for a "when" question, a person's name for a question that asks someone by name, or
         an authority besides those the question names for one that asks which council."""
         quoted = [(scored.passages[i].content or "")[s:e] for i, s, e in quotes]
@@ -301,10 +304,12 @@ class LearnedAnswerer:
         # Minutes record the meeting they are of: a question about a meeting held in one month is
         # not answered by other meetings' minutes unless a quote speaks of that month.
         if analysis.meeting_month:
-            month_name = calendar.month_name[int(analysis.meeting_month[5:])]
+            month = int(analysis.meeting_month[5:])
+            # The month as written, with a capital ("May", not "may"), or as its short form.
+            named = re.compile(rf"\b(?:{calendar.month_name[month]}|{calendar.month_abbr[month]})\b")
             metas = [scored.passages[i].meta for i, _, _ in quotes]
             if all(m.get("doc_type") == "minutes" and str(m.get("date") or "")[:7] not in ("", analysis.meeting_month) for m in metas) and not any(
-                month_name.lower() in q.lower() for q in quoted
+                named.search(q) for q in quoted
             ):
                 return "the meeting"
         if analysis.asks_figure and not any(states_figure(analysis, q) for q in quoted):

@@ -38,8 +38,9 @@ _JOINED = re.compile(r"\s*(?:,|and|or|to|versus|vs\.?|-|–)\s*(?:(?:the|its|the
 # How things changed (read in the later report), and how two inspections compare (read in both).
 _CHANGE = re.compile(r"\b(?:chang\w*|improved|better|worse|deteriorat\w*|declin\w*|progress\w*)\b", re.I)
 _COMPARE = re.compile(r"\b(?:differ\w*|compar\w*|versus|vs\.?|both)\b", re.I)
-# "Judged", "rating" and "grades" ask about a judgement as "judgement" and "graded" do.
-_ABOUT_INSPECTION = re.compile(r"\b(ofsted|ilacs|inspect\w*|inspectors?|judge?ments?|judged|grades?|graded|rated|ratings?)\b", re.I)
+# "Judged" asks about a judgement as "judgement" and "graded" do ("rating" and "grades" are as
+# often a credit rating or exam grades; the first-page answer reads their year itself).
+_ABOUT_INSPECTION = re.compile(r"\b(ofsted|ilacs|inspect\w*|inspectors?|judge?ments?|judged|graded?|rated)\b", re.I)
 # Reports follow an inspection by weeks and minutes discuss it for months: a period named for
 # an inspection also admits documents from the months after it.
 _FOLLOWING_MONTHS = 4

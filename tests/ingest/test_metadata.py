@@ -39,6 +39,9 @@ CPP_OPENING = (
 
 def test_minutes_are_dated_by_their_opening_not_by_the_previous_minutes_they_approve():
     assert meeting_date(CPP_OPENING) == "2024-10-29"
+    # A first line that names its meeting's date is read before an item approving earlier minutes.
+    other = "Minutes of the Cabinet meeting held on 30 January 2024.\n\n(Item 2) The minutes of the meeting held on 12 December 2023 were approved."
+    assert meeting_date(other) == "2024-01-30"
     # Without a heading date, an item approving earlier minutes is still no date for this meeting
     # unless nothing else dates it.
     assert meeting_date(CPP_OPENING.replace("– 29 October 2024", "")) == "2024-07-30"

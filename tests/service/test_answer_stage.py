@@ -491,6 +491,7 @@ FIRST_PAGE_PARAPHRASES = [
     ("Did Ofsted find Bolton outstanding in 2023?", "judgement"),
     ("What was Bolton's Ofsted rating before the current one?", "judgement"),
     ("What was Bolton's previous Ofsted judgement?", "judgement"),
+    ("What was Bolton rated previously?", "judgement"),
     ("Did Bolton improve between its 2019 and 2023 inspections?", "judgements_compared"),
     ("Did Bolton get worse between 2019 and 2023?", "judgements_compared"),
     # "Which grade ..." opens like a list question; it asks for the grade.
@@ -534,6 +535,9 @@ FIRST_PAGE_PARAPHRASES = [
 NOT_FIRST_PAGE = [
     "What is Bolton's NFA rate?",
     "What did Bolton do after the judgement?",
+    # A grade word said of a thing, not of the authority.
+    "Did Ofsted find good practice in Bolton?",
+    "Is there outstanding work with care leavers in Bolton?",
     "What did Bolton do after its previous judgement?",
     "Did Bolton improve its recruitment of foster carers between 2019 and 2023?",
     "How did the council rate its own progress in Bolton?",
@@ -839,7 +843,11 @@ def test_a_question_about_one_meeting_is_not_answered_from_another_meeting_s_min
     assert meeting_month("What did the Corporate Parenting Panel hear in January 2025?") == "2025-01"
     # A month that dates a figure, or two months, name no one meeting.
     assert meeting_month("How many children were in Durham County Council's care in February 2014?") is None
-    assert meeting_month("What did Cabinet decide in January 2025 and in March 2025?") is None
+    assert meeting_month("What did the Cabinet Member say about the budget in January 2025?") is None
+    assert meeting_month("What did the meetings decide in January 2025 and in March 2025?") is None
+    # "may" is a word: only "May" speaks of the month.
+    may = "Who seconded the Labour budget amendment at the May 2024 meeting?"
+    assert meeting_month(may) == "2024-05"
 
 
 def test_a_count_is_a_figure_outside_a_date():
@@ -909,6 +917,8 @@ def test_a_question_asking_for_someone_by_name_is_declined_when_the_quotes_name_
     assert analyse("Who was the government commissioner for Medway?").asks_name
     assert not analyse("Who was responsible for the delays in Leeds?").asks_name
     assert not analyse("Who is the council's improvement partner?").asks_name
+    assert analyse("Who is the council's Section 151 officer?").asks_name
+    assert not analyse("Who were the young people the director met?").asks_name
     # "Which councillor" asks for a person; "which committee" does not.
     assert analyse("Which councillor moved the Leeds budget amendment?").asks_name
     assert analyse("Which Labour councillor spoke against the plan?").asks_name

@@ -23,6 +23,7 @@ import pytest
         ("Was West Berkshire inadequate in 2015?", ["nadequate"], "2015-05-18"),
         # The report before the latest, not the first.
         ("What was Medway's Ofsted rating before the current one?", ["Inadequate"], "2019-08-27"),
+        ("What was Medway rated previously?", ["Inadequate"], "2019-08-27"),
     ],
 )
 def test_first_page_facts_are_quoted_from_the_report_the_question_names(client, question, quote_parts, published):
@@ -270,3 +271,8 @@ def test_whether_an_authority_improved_between_two_inspections_quotes_both_judge
     body = client.post("/ask", json={"question": "Did West Berkshire improve between its 2015 and 2022 inspections?"}).json()
     assert not body["abstained"] and "first page of Ofsted's report" in body["reason"]
     assert [c["date"] for c in body["citations"]] == ["2015-05-18", "2022-05-04"]
+
+
+def test_a_request_s_own_dates_stand_over_a_year_the_question_names(client):
+    body = client.post("/ask", json={"question": "Was Medway inadequate in 2019?", "filters": {"since": "2023-01-01"}}).json()
+    assert all(c["date"] >= "2023-01-01" for c in body["citations"]), body["citations"]

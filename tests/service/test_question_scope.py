@@ -33,10 +33,13 @@ def test_a_period_since_which_something_changed_admits_everything_later():
     assert (scope.since, scope.until) == (date(2020, 1, 1), date(2021, 4, 30))
 
 
-def test_a_judgement_asked_as_judged_rating_or_grades_reads_the_year_as_the_inspection_s():
-    for question in ("What was Sunderland judged overall in 2018?", "What rating did Sunderland get in 2018?", "Sunderland's Ofsted grades in 2018"):
+def test_a_judgement_asked_as_judged_reads_the_year_as_the_inspection_s():
+    for question in ("What was Sunderland judged overall in 2018?", "Sunderland's Ofsted grades in 2018"):
         scope = read_scope(question)
         assert scope.period == (date(2018, 1, 1), date(2018, 12, 31)) and not scope.event, question
+    # A credit rating or exam grades are no inspection's: the year filters nothing.
+    for question in ("What was Kent's credit rating in 2019?", "What were Kent's GCSE grades in 2023?"):
+        assert read_scope(question).period is None, question
 
 
 def test_a_year_written_straight_after_the_inspection_is_the_inspection_s():
