@@ -62,7 +62,9 @@ _DATE_QUESTION_WORDS = frozenset(stems(
     "found judged rated graded inadequate good outstanding requires required improvement "
     "latest last recent most first earliest standard full"
 ))
-_ASKS_WHEN_GRADED = re.compile(r"^\s*when\b.{0,80}?\b(?:judged|graded|rated)\b.{0,40}?\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
+# Ofsted's four grades, as questions write them.
+_GRADES = r"outstanding|good|inadequate|requires? improvement"
+_ASKS_WHEN_GRADED = re.compile(rf"^\s*when\b.{{0,80}}?\b(?:judged|graded|rated)\b.{{0,40}}?\b({_GRADES})\b", re.I)
 # Several authorities' judgements set side by side ("Kirklees vs Cambridgeshire 2024 overall
 # effectiveness") are each one first page; how a judgement moved over time is not.
 _OVER_TIME = re.compile(r"\b(?:chang\w*|between|before|since|improv\w*|declin\w*|moved?|previous\w*|progress\w*|worse|better|earlier)\b", re.I)
@@ -79,7 +81,7 @@ _GRADE_WORD = re.compile(
 _YES_NO = re.compile(r"^\W*(?:is|was|were|are|did|does|has|had|have)\b", re.I)
 # The grade said of the authority, not of a thing ("good practice", "outstanding work").
 _GRADE_SAID = re.compile(
-    r"\b(?:outstanding|good|inadequate|requires? improvement(?: to be good)?)"
+    rf"\b(?:{_GRADES})(?: to be good)?"
     r"(?=\s*(?:$|[?.,;:!]|(?:in|at|for|by|overall|again|now|then|any ?more|or|and|when|after|before|since|from|under|according|last|still)\b))",
     re.I,
 )
@@ -90,7 +92,7 @@ _BETWEEN_PLACES = re.compile(r"\b(?:better|worse)\b", re.I)
 _WHICH_OF = re.compile(r"^\W*which\s+(?:(?:one|council|authority|of\s+(?:them|the\s+two))\s+)?(?:was|is|were|are|had|has|got|received|did)\b", re.I)
 # "Which grade did Ofsted give Leeds?" opens like a list question but asks for the grade.
 _WHICH_GRADE = re.compile(r"^\W*which (?:(?:overall|ofsted(?:['’]s)?|inspection) )?(?:grades?|judge?ments?|ratings?)\b", re.I)
-_GRADE_NAMED = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
+_GRADE_NAMED = re.compile(rf"\b(?:{_GRADES})\b", re.I)
 # A verdict the question states on something ("the case recording system was judged unfit",
 # "rated as weak") is what it starts from, as a named grade is: it asks about something else.
 # Not "effective", "strong" or "failing": said of the services, they ask for the grade.
