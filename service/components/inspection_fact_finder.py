@@ -281,10 +281,16 @@ def _of_years_named(report: dict, question: str, scope: Scope) -> bool:
     return any(str(day or "")[:4] in years for day in (report.get("date"), facts.get("inspection_start"), facts.get("inspection_end")))
 
 
+def _inspection_period(scope: Scope) -> tuple[date, date] | None:
+    """The period a question names for the inspection itself ("Doncaster's 2021 rating", "its
+    2024 inspection"), not a publication month or an event's date."""
+    return scope.period if not (scope.published or scope.event) else None
+
+
 def _no_report(authority: str, scope: Scope) -> dict:
     """The answer when the authority has no Ofsted report in the period asked about."""
-    if scope.period is not None and not (scope.published or scope.event):
-        period = f" of an inspection between {scope.period[0]} and {scope.period[1]}"
+    if (period_named := _inspection_period(scope)) is not None:
+        period = f" of an inspection between {period_named[0]} and {period_named[1]}"
     else:
         period = f" between {scope.since} and {scope.until}" if scope.since else ""
     return {"citations": [], "abstained": True, "confidence": 0.0, "reason": f"no Ofsted report on {authority}{period} is in the index"}
@@ -341,12 +347,13 @@ class InspectionFactFinder:
         if scope.period is None and not years and _BEFORE_LATEST.search(question) and len(reports) < 2 and kind != "when_graded":
             return {"answer": {"citations": [], "abstained": True, "confidence": 0.0,
                                "reason": f"only one Ofsted report on {scope.authorities[0]} is in the index: none came before it"}}
-        if kind not in ("when_graded", "judgements_compared") and not _of_years_named(self._pick(reports, scope, question), question, scope):
+        picked = self._pick(reports, scope, question)
+        if kind not in ("when_graded", "judgements_compared") and not _of_years_named(picked, question, scope):
             return {"answer": None}
         if kind == "improvements":
-            return {"answer": self._improvements(question, self._pick(reports, scope, question), scope)}
+            return {"answer": self._improvements(question, picked, scope)}
         if kind == "figure":
-            return {"answer": self._figure(question, _figure_asked(question), self._pick(reports, scope, question), scope)}
+            return {"answer": self._figure(question, _figure_asked(question), picked, scope)}
         if kind == "when_graded":
             grade = normalise_grade(_ASKS_WHEN_GRADED.search(question).group(1))
             chosen = sorted(reports, key=lambda r: r.get("date") or "")
@@ -363,7 +370,7 @@ class InspectionFactFinder:
             if chosen[0]["document_id"] == chosen[1]["document_id"] or not all(row in ((r.get("ofsted") or {}).get("spans") or {}) for r in chosen):
                 return {"answer": None}
         else:
-            chosen = [self._pick(reports, scope, question)]
+            chosen = [picked]
         citations = []
         facts_for = {
             "inspector": ["lead_inspector"],
@@ -433,7 +440,7 @@ class InspectionFactFinder:
             asked = _BEFORE_LATEST.sub(" previous ", asked)
         if (
             _YES_NO.search(question) and _GRADE_SAID.search(question) and not _OVER_TIME.search(question)
-            and not _ASKS_ANOTHER_THING.search(question) and not _EITHER_AREA.search(question) and len(set(YEAR.findall(question))) < 2
+            and not _ASKS_ANOTHER_THING.search(question) and not _EITHER_AREA.search(question) and years < 2
             and not [w for w in _judgement_topic_words(_GRADE_NAMED.sub(" ", question)) if w not in _YES_NO_WORDS]
         ):
             return "judgement"
@@ -518,33 +525,34 @@ class InspectionFactFinder:
 
         if scope is None:
             return documents()
-        if scope.period is None or scope.published or scope.event:
+        if (period := _inspection_period(scope)) is None:
             return documents(scope.since, scope.until)
-        return self._of_period(documents(), scope.period)
+        return self._of_period(documents(), period)
+
+    @staticmethod
+    def _held_during(report: dict, low: str, high: str) -> bool:
+        """The report's inspection overlaps [low, high] (ISO dates)."""
+        facts = report.get("ofsted") or {}
+        start, end = facts.get("inspection_start"), facts.get("inspection_end")
+        return bool(start and end and start <= high and end >= low)
 
     @classmethod
     def _of_period(cls, reports: list[dict], period: tuple[date, date]) -> list[dict]:
         """The reports of inspections held in the period, else those published in it."""
         low, high = (day.isoformat() for day in period)
-        held = [r for r in reports if cls._inspected_during([r], low, high)]
+        held = [r for r in reports if cls._held_during(r, low, high)]
         return held or [r for r in reports if low <= str(r.get("date") or "") <= high]
 
-    @staticmethod
-    def _inspected_during(reports: list[dict], low: str, high: str) -> dict | None:
+    @classmethod
+    def _inspected_during(cls, reports: list[dict], low: str, high: str) -> dict | None:
         """The first published of the reports whose inspection overlaps [low, high] (ISO dates)."""
-        for report in sorted(reports, key=lambda r: r.get("date") or ""):
-            facts = report.get("ofsted") or {}
-            start, end = facts.get("inspection_start"), facts.get("inspection_end")
-            if start and end and start <= high and end >= low:
-                return report
-        return None
+        return next((r for r in sorted(reports, key=lambda r: r.get("date") or "") if cls._held_during(r, low, high)), None)
 
     @classmethod
     def _inspected_in(cls, reports: list[dict], year: str) -> dict | None:
         """The report of an inspection held in `year`, else the first published in it."""
-        return cls._inspected_during(reports, f"{year}-01-01", f"{year}-12-31") or next(
-            (r for r in sorted(reports, key=lambda r: r.get("date") or "") if (r.get("date") or "").startswith(year)), None
-        )
+        of_year = cls._of_period(reports, (date(int(year), 1, 1), date(int(year), 12, 31)))
+        return min(of_year, key=lambda r: r.get("date") or "", default=None)
 
     @classmethod
     def _pick(cls, reports: list[dict], scope: Scope, question: str) -> dict:
