@@ -5,13 +5,11 @@ from datetime import date
 
 from haystack import component
 
-from councils.dates import DAY_MONTH_YEAR, MONTH_NAMES, MONTHS, YEAR
+from councils.dates import DAY_MONTH_YEAR, MONTH_NAMES, MONTH_YEAR, MONTHS, YEAR
 from councils.authorities import authority_registry
 from indexes import SearchFilter
 
-_MONTH = MONTH_NAMES
-_PUBLISHED_MONTH = re.compile(rf"\bpublished in ({_MONTH}) (\d{{4}})\b", re.I)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH}) (\d{{4}})\b", re.I)
+_PUBLISHED_MONTH = re.compile(rf"\bpublished in ({MONTH_NAMES}) (\d{{4}})\b", re.I)
 # A date written against the inspection or report it names: "the 2022 inspection", "Ofsted's
 # July 2016 inspection", "inspected Croydon's services in 2022", "the 2016 Ofsted report".
 _BEFORE_INSPECTION_NOUN = r"^(?:\s+(?:ofsted|ilacs))?\s+(?:re-?)?"
@@ -106,7 +104,7 @@ def _attached(question: str, named: re.Match) -> bool:
 
 def _inspection_periods(question: str) -> list[tuple[re.Match, tuple[date, date]]]:
     """Each month or year (not inside a month) written against an inspection or report, with its period."""
-    months = list(_MONTH_YEAR.finditer(question))
+    months = list(MONTH_YEAR.finditer(question))
     named = [(m, _month_period(m)) for m in months]
     named += [(y, _period(int(y.group()))) for y in YEAR.finditer(question) if not any(m.start() <= y.start() < m.end() for m in months)]
     named = sorted(((m, p) for m, p in named if p is not None), key=lambda item: item[0].start())
@@ -133,7 +131,7 @@ def read_scope(question: str) -> Scope:
         # March 2024") is when something happened: papers dated before it cannot report it.
         day = _named_day(question)
         return Scope(authorities, since=day, period=(day, day), event=True) if day else Scope(authorities)
-    month_year = _MONTH_YEAR.search(question)
+    month_year = MONTH_YEAR.search(question)
     inspections = _inspection_periods(question)
     several = len(authorities) < 2 and len(set(period for _, period in inspections)) > 1
     if several and _COMPARE.search(question):
@@ -221,7 +219,7 @@ def _topic(question: str, scope: Scope, names_filtered: bool) -> str:
     # stays in the topic: it tells that meeting's papers, or that report, from later ones.
     if scope.period is not None and scope.until is not None:
         topic = _PUBLISHED_MONTH.sub(" ", topic)
-        topic = _MONTH_YEAR.sub(" ", topic)
+        topic = MONTH_YEAR.sub(" ", topic)
         topic = YEAR.sub(" ", topic)
     if scope.authorities and names_filtered:
         topic = authority_registry().without_names(topic)
