@@ -23,6 +23,9 @@ class AnswerPolicy:
     # A context sentence (the one before an answer that opens "This…", "He…") longer than this is
     # not added: it would bury the answer.
     max_context_chars: int = 450
+    # A paper written this many years or more after the one year a question asks about answers it
+    # only if a quote names that year.
+    later_paper_years: int = 2
     # Documents a comparison answer quotes, one best sentence each.
     max_compared_documents: int = 3
 

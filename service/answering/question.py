@@ -72,11 +72,17 @@ class QuestionAnalysis:
     asks_authority: tuple[str, ...] | None = None
     # The month of the one meeting it asks about ("at the February 2024 meeting"), as "YYYY-MM".
     meeting_month: str | None = None
+    # Years written as a bound of the time asked about, not as that time ("since the 2016
+    # inspection", "post-2015").
+    bound_years: tuple[str, ...] = ()
 
 
 # A meeting, or a body that meets ("the Corporate Parenting Panel in January 2025"); not a
 # Cabinet Member, who does not.
 _MEETING_WORD = re.compile(r"\b(?:meetings?|minutes|(?:panel|committee|cabinet)(?!\s+members?\b))\b", re.I)
+
+
+_BOUND_YEAR = re.compile(r"\b(?:since|after|post|following|from|before|until|prior to)\W+(?:(?:the|its|their|[\w-]+['’]s)\s+)?((?:19|20)\d\d)\b", re.I)
 
 
 def meeting_month(question: str) -> str | None:
@@ -232,5 +238,5 @@ def analyse(question: str, additions: list[str] | None = None, asked: str | None
         figures=tuple(f.rstrip(".,") for f in _FIGURE.findall(CALENDAR_DATE.sub(" ", whole))), counts_time=bool(_ASKS_TIME.search(whole)),
         asks_time=asks == "when" and not _WHEN_CLAUSE.search(question), asks_share=bool(_ASKS_SHARE.search(question)),
         asks_authority=tuple(authority_registry().named_in(whole)) if _ASKS_AUTHORITY.search(question) else None,
-        meeting_month=meeting_month(question),
+        meeting_month=meeting_month(question), bound_years=tuple(_BOUND_YEAR.findall(question)),
     )

@@ -294,12 +294,21 @@ class LearnedAnswerer:
             return "an answer"
         # A paper cannot report what came after it was written: a question about one year answered
         # only from papers dated before it, whose quotes never name that year, is answered from
-        # another time ("private fostering in 2023" from a 2016 report).
+        # another time ("private fostering in 2023" from a 2016 report). Nor does a paper written
+        # years later speak of that year without naming it ("the elections at the end of 2023"
+        # from a 2025 paper on the 2024 elections); a paper of the next year may ("last year").
         years = {e for e in analysis.entities if YEAR.fullmatch(e)}
+        dated = [str(scored.passages[i].meta.get("date") or "")[:4] for i, _, _ in quotes]
         if len(years) == 1:
-            year = years.pop()
-            dated = [str(scored.passages[i].meta.get("date") or "")[:4] for i, _, _ in quotes]
+            year = next(iter(years))
             if all(d.isdigit() and d < year for d in dated) and not any(year in q for q in quoted):
+                return "the year"
+        # (A year written as a bound, "since the 2016 inspection", is not the time asked about.)
+        asked = years - set(analysis.bound_years)
+        if len(asked) == 1:
+            year = asked.pop()
+            later = str(int(year) + self.policy.later_paper_years)
+            if all(d.isdigit() and d >= later for d in dated) and not any(year in q for q in quoted):
                 return "the year"
         # Minutes record the meeting they are of: a question about a meeting held in one month is
         # not answered by other meetings' minutes unless a quote speaks of that month.

@@ -801,7 +801,7 @@ def test_a_question_about_one_year_is_not_answered_only_from_papers_written_befo
     question = "What were caseloads in Leeds in 2023?"
     text = "Caseloads in Leeds are manageable, at around 18 children for each social worker."
 
-    def answer(date: str, text: str = text) -> dict:
+    def answer(date: str, text: str = text, question: str = question) -> dict:
         from indexes import IndexSettings
 
         shipped = AnswerModel.load()
@@ -817,6 +817,16 @@ def test_a_question_about_one_year_is_not_answered_only_from_papers_written_befo
     assert not answer("2023-11-20")["abstained"]
     assert not answer("2024-02-01")["abstained"]
     assert not answer("2016-03-01", "Caseloads in Leeds are planned to fall to 18 by 2023 for each social worker.")["abstained"]
+    # Two years on, a paper that never names the year speaks of its own time ("the 2024 elections"
+    # for a question about 2023's), unless it names the year asked about.
+    later = answer("2025-06-01")
+    assert later["abstained"] and "the year" in later["reason"]
+    assert not answer("2025-06-01", "In 2023 caseloads in Leeds were around 18 children for each social worker.")["abstained"]
+    # A year written as a bound is not the time asked about: a later paper may say what followed it.
+    since = "What have caseloads in Leeds been since the 2016 inspection?"
+    assert analyse(since).bound_years == ("2016",) and analyse(question).bound_years == ()
+    assert not answer("2019-05-01", question=since)["abstained"]
+    assert answer("2014-05-01", question=since)["abstained"]  # still: a paper before it cannot
 
 
 def test_a_question_about_one_meeting_is_not_answered_from_another_meeting_s_minutes():
