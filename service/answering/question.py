@@ -186,6 +186,10 @@ _ASKS_NAME = re.compile(
     r"|^\W*which (?:[\w-]+ )?(?:councillors?|MPs?|person|individual)(?![\w-])"
     # ... with up to three words naming the post ("the Section 151 officer", "the government commissioner").
     rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their )?(?:[\w-]+['’]s )?(?:(?!(?:the|a|an|who|whom|that|which|people|children)\b)[\w-]+ ){{0,3}}?{_TITLE_WORDS}{_POST}\b"
+    # What members do in a meeting, which minutes record by name ("Mr Hood proposed, and Mr Lewis
+    # seconded"): "At the budget meeting, who moved and who seconded the amendment?"
+    # (Asked first, not as the second half of another question: "How much, and who proposed it?")
+    r"|^\W*(?:[^?,:]*,\s*)?who (?:(?:actually|formally|first) )?(?:moved|proposed|seconded|abstained|tabled|put forward|called in)\b"
     # Someone put into a post: "Who did the Secretary of State appoint as commissioner?"
     rf"|^\W*who did\b.{{0,80}}?\b(?:appoint|name|choose|select|hire|recruit|install)\w*\s+as\s+(?:the |its |their |an? |[\w-]+['’]s )?(?:[\w'’-]+ ){{0,3}}?{_POST}\b",
     re.I,

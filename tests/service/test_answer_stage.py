@@ -934,6 +934,16 @@ def test_a_question_asking_for_someone_by_name_is_declined_when_the_quotes_name_
     assert analyse("Which Labour councillor spoke against the plan?").asks_name
     assert not analyse("Which committee scrutinised the Leeds budget?").asks_name
     assert not analyse("Which person-centred practice model does Leeds use?").asks_name
+    # Who moved, seconded or abstained: members, whom minutes name; asked first, not as the
+    # second half of another question.
+    moved = "At the Leeds budget meeting in February 2025, who moved and who seconded the amendment?"
+    assert analyse(moved).asks_name and analyse("Who proposed the Leeds budget amendment?").asks_name
+    assert not analyse("How much was the Leeds amendment, and who proposed it?").asks_name
+    assert not analyse("Who was moved to a new placement in Leeds?").asks_name
+    motion = "The amendment would allocate up to £75k from reserves to fund a feasibility study."
+    declined = _answer_caseloads(0.99, 0.99, question=moved, text=motion)
+    assert declined["abstained"] and "name" in declined["reason"]
+    assert not _answer_caseloads(0.99, 0.99, question=moved, text="Mr Hood proposed, and Mr Lewis seconded the amendment.")["abstained"]
     # A council paper's title and a party's group are not people; a person's possessive is.
     assert not names_a_person("The Leeds Medium Term Financial Plan was replaced by the Labour Group’s Alternative Budget.")
     assert names_a_person("Judith Blake’s amendment was carried.")
