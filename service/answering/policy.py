@@ -20,9 +20,6 @@ class AnswerPolicy:
     # sentence the model gives less than one chance in ten adds words, not an answer.
     neighbour_share: float = 0.3
     neighbour_probability: float = 0.1
-    # The sentence after the best one in its paragraph is shown with it, whatever its probability:
-    # an answer often runs on into it, and the model scores each sentence alone.
-    show_next_sentence: bool = True
     # A context sentence (the one before an answer that opens "This…", "He…") longer than this is
     # not added: it would bury the answer.
     max_context_chars: int = 450

@@ -228,15 +228,6 @@ class LearnedAnswerer:
             for found in self.paragraph_neighbours(scored, best):
                 if found not in quotes and len(quotes) < policy.max_quotes:
                     quotes.append(found)
-            # And the sentence after the best one in its paragraph, however the model scores it: an
-            # answer often runs on into it (a finding, then its reason or figure; a problem, then
-            # what was done about it), and the model scores each sentence alone. Not a layout run.
-            if policy.show_next_sentence and after is not None:
-                start, end = best_spans[after]
-                following = (best_candidate.passage_index, after)
-                fits = len(best_text[start:end].split()) <= LONG_SENTENCE_WORDS and continues_paragraph(best_text, best_candidate.end, start, end)
-                if fits and following not in quotes and len(quotes) < policy.max_quotes:
-                    quotes.append(following)
         quotes.sort()
         # Each quote starts at its words, not at the bullet or number of the item it opens; sentences
         # that follow one another in a paragraph are one quote, read and cited as the text runs.

@@ -166,22 +166,7 @@ def test_an_answer_that_stands_alone_is_quoted_alone():
 def test_a_second_sentence_joins_only_when_the_model_thinks_it_answers_too():
     text = "Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce. The building was repainted in spring."
     assert _quoted(text, [0.9, 0.7, 0.1], join_probability=0.5) == ["Caseloads were reduced to 18 children per worker. Agency staff fell to 12 per cent of the workforce."]
-    assert _quoted(text, [0.9, 0.3, 0.1], join_probability=0.5, neighbour_share=0.5, show_next_sentence=False) == ["Caseloads were reduced to 18 children per worker."]
-
-
-def test_the_sentence_after_the_best_one_in_its_paragraph_is_shown_with_it():
-    # The problem, then what was done about it: the model may score the second half low.
-    text = "Caseloads were too high in 2022. A new team of six social workers was created to reduce them.\n\nThe building was repainted."
-    assert _quoted(text, [0.9, 0.05, 0.01]) == ["Caseloads were too high in 2022. A new team of six social workers was created to reduce them."]
-    assert _quoted(text, [0.9, 0.05, 0.01], show_next_sentence=False) == ["Caseloads were too high in 2022."]
-    # Not the next paragraph, not the sentence before, not a layout run, not a comparison's quotes.
-    assert _quoted(text, [0.05, 0.9, 0.01]) == ["A new team of six social workers was created to reduce them."]
-    run_on = "Caseloads were too high in 2022. " + " ".join(["Team"] * 70) + "."
-    assert _quoted(run_on, [0.9, 0.01]) == ["Caseloads were too high in 2022."]
-    assert _quoted(text, [0.9, 0.05, 0.01], asks="compare") == ["Caseloads were too high in 2022."]
-    # The answer judged is the best sentence alone (the confidence is for what the model chose).
-    answerer = LearnedAnswerer(model="unused")
-    assert len(answerer.choose(_scored([text], [0.9, 0.05, 0.01]), neighbours=False)) == 1
+    assert _quoted(text, [0.9, 0.3, 0.1], join_probability=0.5, neighbour_share=0.5) == ["Caseloads were reduced to 18 children per worker."]
 
 
 REFERRALS = "Referrals to the front door doubled during 2022. Caseloads rose to 25 children for each social worker."
@@ -332,7 +317,7 @@ def test_sentences_that_follow_one_another_in_a_paragraph_are_one_quote():
         "Agency costs fell by £2m in the year.",
     ]
     # Sentences apart in the passage are separate quotes.
-    assert _quoted(text, [0.9, 0.1, 0.8], join_probability=0.5, join_share=0.5, show_next_sentence=False) == [
+    assert _quoted(text, [0.9, 0.1, 0.8], join_probability=0.5, join_share=0.5) == [
         "Caseloads were reduced to 18 children per worker.", "Agency costs fell by £2m in the year.",
     ]
 
