@@ -116,7 +116,8 @@ _NOT_PERSONAL = frozenset(
     "recommendations administration amendment motion appendix annex alternative group labour conservative conservatives "
     "liberal democrat democrats party".split()
 )
-_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Professor)\.? [A-Z][a-z]")
+# A title, then a name, perhaps after initials ("Councillor D Jeffrey", "Cllr. A. Hood").
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Professor)\.? (?:[A-Z]\.? )*[A-Z][a-z]")
 _WORD = re.compile(r"[\w'’-]+")
 _POSSESSIVE = re.compile(r"['’]s$")
 

@@ -72,9 +72,10 @@ class QuestionAnalysis:
     asks_authority: tuple[str, ...] | None = None
     # The month of the one meeting it asks about ("at the February 2024 meeting"), as "YYYY-MM".
     meeting_month: str | None = None
-    # Years written as a bound of the time asked about, not as that time ("since the 2016
-    # inspection", "post-2015").
-    bound_years: tuple[str, ...] = ()
+    # The years it asks about as (first, last) ("in 2023": (2023, 2023); "in 2023-24": (2023,
+    # 2024)); not a bound of that time ("since the 2016 inspection", "post-2015"), a title's year
+    # ("the Children Act 1989", "Working Together 2023") or a sum ("£2000").
+    asked_years: tuple[tuple[int, int], ...] = ()
 
 
 # A meeting, or a body that meets ("the Corporate Parenting Panel in January 2025"); not a
@@ -82,7 +83,32 @@ class QuestionAnalysis:
 _MEETING_WORD = re.compile(r"\b(?:meetings?|minutes|(?:panel|committee|cabinet)(?!\s+members?\b))\b", re.I)
 
 
-_BOUND_YEAR = re.compile(r"\b(?:since|after|post|following|from|before|until|prior to)\W+(?:(?:the|its|their|[\w-]+['’]s)\s+)?((?:19|20)\d\d)\b", re.I)
+# A year, or a financial or plan year that runs on to a later one ("2023-24", "2023/24", "2023-26").
+_YEAR_SPAN = re.compile(r"(?<![£$\d,.])\b((?:19|20)\d\d)(?:[-/–]((?:19|20)?\d\d))?\b(?![,.]\d)")
+# What comes just before a year that bounds the time asked about ("since April 2023", "after the
+# 2016 inspection", "post-2015", "pre-2015") rather than naming it.
+_BOUND_BEFORE = re.compile(
+    rf"\b(?:since|after|post|pre|following|before|until|prior to)\W+(?:(?:the|its|their|[\w-]+['’]s)\s+)?(?:(?:{MONTH_NAMES})\s+)?$", re.I
+)
+# Both ends of a span of years ("from 2016 to 2020", "between 2016 and 2020").
+_YEARS_BETWEEN = re.compile(r"\b(?:from|between)\s+((?:19|20)\d\d)\s+(?:to|and|until)\s+((?:19|20)\d\d)\b", re.I)
+# A capitalised word just before a year, not opening the question nor a month: a title's year.
+_TITLE_WORD_BEFORE = re.compile(rf"(?<=\S)\s+(?!(?:{MONTH_NAMES})\b)[A-Z][A-Za-z]+\s+$")
+
+
+def asked_years(question: str) -> tuple[tuple[int, int], ...]:
+    """The years `question` asks about, each as (first, last); see `QuestionAnalysis.asked_years`."""
+    spans = {m for pair in _YEARS_BETWEEN.findall(question) for m in pair}
+    found = []
+    for match in _YEAR_SPAN.finditer(question):
+        before = question[: match.start()]
+        if match.group(1) in spans or _BOUND_BEFORE.search(before) or _TITLE_WORD_BEFORE.search(before):
+            continue
+        first, last = int(match.group(1)), match.group(2)
+        # "2023-24" ends in 2024; "2023-2026" in 2026.
+        end = int(str(first)[: 4 - len(last)] + last) if last else first
+        found.append((first, end if end >= first else first))
+    return tuple(dict.fromkeys(found))
 
 
 def meeting_month(question: str) -> str | None:
@@ -187,9 +213,11 @@ _ASKS_NAME = re.compile(
     # ... with up to three words naming the post ("the Section 151 officer", "the government commissioner").
     rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their )?(?:[\w-]+['’]s )?(?:(?!(?:the|a|an|who|whom|that|which|people|children)\b)[\w-]+ ){{0,3}}?{_TITLE_WORDS}{_POST}\b"
     # What members do in a meeting, which minutes record by name ("Mr Hood proposed, and Mr Lewis
-    # seconded"): "At the budget meeting, who moved and who seconded the amendment?"
-    # (Asked first, not as the second half of another question: "How much, and who proposed it?")
-    r"|^\W*(?:[^?,:]*,\s*)?who (?:(?:actually|formally|first) )?(?:moved|proposed|seconded|abstained|tabled|put forward|called in)\b"
+    # seconded"): "At the budget meeting, who moved and who seconded the amendment?" (Not who
+    # proposed or tabled something: a body may, "the Department for Education proposed".) Asked
+    # first, after a clause or two, not as the second half of another question ("How much was it,
+    # who moved it?").
+    r"|^\W*(?!(?:how|what|which|when|why|where|whose)\b)(?:[^?,:]*,\s*){0,2}who (?:(?:actually|formally|first) )?(?:moved|seconded|abstained|proposed and (?:who )?seconded)\b"
     # Someone put into a post: "Who did the Secretary of State appoint as commissioner?"
     rf"|^\W*who did\b.{{0,80}}?\b(?:appoint|name|choose|select|hire|recruit|install)\w*\s+as\s+(?:the |its |their |an? |[\w-]+['’]s )?(?:[\w'’-]+ ){{0,3}}?{_POST}\b",
     re.I,
@@ -242,5 +270,5 @@ def analyse(question: str, additions: list[str] | None = None, asked: str | None
         figures=tuple(f.rstrip(".,") for f in _FIGURE.findall(CALENDAR_DATE.sub(" ", whole))), counts_time=bool(_ASKS_TIME.search(whole)),
         asks_time=asks == "when" and not _WHEN_CLAUSE.search(question), asks_share=bool(_ASKS_SHARE.search(question)),
         asks_authority=tuple(authority_registry().named_in(whole)) if _ASKS_AUTHORITY.search(question) else None,
-        meeting_month=meeting_month(question), bound_years=tuple(_BOUND_YEAR.findall(question)),
+        meeting_month=meeting_month(question), asked_years=asked_years(question),
     )

@@ -281,7 +281,7 @@ class LearnedAnswerer:
     def missing(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> str | None:
         """What the question asks for that no quote holds, if anything: any statement at all (the
         quotes are only questions), the year a question about one year asks of (quoted only from
-        papers written before it), the meeting a question names by its month (quoted only from
+        papers written before it, or two or more years after its end), the meeting a question names by its month (quoted only from
         other meetings' minutes), a figure (a sum of money for a money question), a share, a
         time for a "when" question, a person's name for a question that asks someone by name, or
         an authority besides those the question names for one that asks which council."""
@@ -296,19 +296,19 @@ class LearnedAnswerer:
         # only from papers dated before it, whose quotes never name that year, is answered from
         # another time ("private fostering in 2023" from a 2016 report). Nor does a paper written
         # years later speak of that year without naming it ("the elections at the end of 2023"
-        # from a 2025 paper on the 2024 elections); a paper of the next year may ("last year").
+        # from a 2025 paper on the 2024 elections); a paper of the year after may ("last year";
+        # a financial year "2023-24" ends in 2024). Years that bound the time asked about, a
+        # title's year ("the Children Act 1989") and a sum are not asked about (`asked_years`).
         years = {e for e in analysis.entities if YEAR.fullmatch(e)}
         dated = [str(scored.passages[i].meta.get("date") or "")[:4] for i, _, _ in quotes]
         if len(years) == 1:
             year = next(iter(years))
             if all(d.isdigit() and d < year for d in dated) and not any(year in q for q in quoted):
                 return "the year"
-        # (A year written as a bound, "since the 2016 inspection", is not the time asked about.)
-        asked = years - set(analysis.bound_years)
-        if len(asked) == 1:
-            year = asked.pop()
-            later = str(int(year) + self.policy.later_paper_years)
-            if all(d.isdigit() and d >= later for d in dated) and not any(year in q for q in quoted):
+        if len(analysis.asked_years) == 1:
+            first, last = analysis.asked_years[0]
+            later = [d.isdigit() and int(d) >= last + self.policy.later_paper_years for d in dated]
+            if all(later) and not any(str(first) in q for q in quoted):
                 return "the year"
         # Minutes record the meeting they are of: a question about a meeting held in one month is
         # not answered by other meetings' minutes unless a quote speaks of that month.

@@ -5,11 +5,11 @@ from datetime import date
 
 from haystack import component
 
-from councils.dates import DAY_MONTH_YEAR, MONTH_NAMES, MONTH_YEAR, MONTHS, YEAR
+from councils.dates import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, YEAR
 from councils.authorities import authority_registry
 from indexes import SearchFilter
 
-_PUBLISHED_MONTH = re.compile(rf"\bpublished in ({MONTH_NAMES}) (\d{{4}})\b", re.I)
+_PUBLISHED_MONTH = re.compile(r"\bpublished in " + MONTH_YEAR.pattern.removeprefix(r"\b"), re.I)
 # A date written against the inspection or report it names: "the 2022 inspection", "Ofsted's
 # July 2016 inspection", "inspected Croydon's services in 2022", "the 2016 Ofsted report".
 _BEFORE_INSPECTION_NOUN = r"^(?:\s+(?:ofsted|ilacs))?\s+(?:re-?)?"

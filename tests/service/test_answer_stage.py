@@ -824,9 +824,22 @@ def test_a_question_about_one_year_is_not_answered_only_from_papers_written_befo
     assert not answer("2025-06-01", "In 2023 caseloads in Leeds were around 18 children for each social worker.")["abstained"]
     # A year written as a bound is not the time asked about: a later paper may say what followed it.
     since = "What have caseloads in Leeds been since the 2016 inspection?"
-    assert analyse(since).bound_years == ("2016",) and analyse(question).bound_years == ()
+    assert analyse(since).asked_years == () and analyse(question).asked_years == ((2023, 2023),)
     assert not answer("2019-05-01", question=since)["abstained"]
     assert answer("2014-05-01", question=since)["abstained"]  # still: a paper before it cannot
+    # A financial year ends in its second year: a paper of the year after that may say "last year".
+    fiscal = "What were caseloads in Leeds in 2023-24?"
+    assert analyse(fiscal).asked_years == ((2023, 2024),)
+    assert not answer("2025-02-01", question=fiscal)["abstained"]
+    assert answer("2026-02-01", question=fiscal)["abstained"]
+    # Bounds, titles and sums are not the time asked about.
+    for asked in (
+        "What have caseloads been since April 2023?", "How did Leeds change post-2015?", "How did caseloads move from 2016 to 2020?",
+        "How does Leeds meet section 17 of the Children Act 1989?", "How has Leeds applied Working Together 2023?", "Who gets the £2000 allowance?",
+    ):
+        assert analyse(asked).asked_years == (), asked
+        assert not answer("2025-06-01", question=asked)["abstained"], asked
+    assert analyse("Leeds 2018 caseloads").asked_years == ((2018, 2018),)  # an authority opening a loose query is no title
 
 
 def test_a_question_about_one_meeting_is_not_answered_from_another_meeting_s_minutes():
@@ -937,9 +950,14 @@ def test_a_question_asking_for_someone_by_name_is_declined_when_the_quotes_name_
     # Who moved, seconded or abstained: members, whom minutes name; asked first, not as the
     # second half of another question.
     moved = "At the Leeds budget meeting in February 2025, who moved and who seconded the amendment?"
-    assert analyse(moved).asks_name and analyse("Who proposed the Leeds budget amendment?").asks_name
-    assert not analyse("How much was the Leeds amendment, and who proposed it?").asks_name
+    assert analyse(moved).asks_name and analyse("In Leeds, at the February 2025 meeting, who seconded the motion?").asks_name
+    assert analyse("Who proposed and seconded the Leeds budget amendment?").asks_name
+    assert not analyse("How much was the Leeds amendment, and who seconded it?").asks_name
+    assert not analyse("How much was the Leeds amendment, who seconded it?").asks_name
     assert not analyse("Who was moved to a new placement in Leeds?").asks_name
+    assert not analyse("Who proposed the reforms to children's social care?").asks_name  # a body may have
+    # Members named with initials, as many minutes write them.
+    assert names_a_person("Moved by Councillor D Jeffrey, seconded by Cllr. A. Hood.")
     motion = "The amendment would allocate up to £75k from reserves to fund a feasibility study."
     declined = _answer_caseloads(0.99, 0.99, question=moved, text=motion)
     assert declined["abstained"] and "name" in declined["reason"]

@@ -10,6 +10,10 @@ def test_a_publication_month_scopes_to_that_month_exactly():
     scope = read_scope("What judgement did Ofsted give Cambridgeshire in the report published in May 2024?")
     assert scope.authorities == ("Cambridgeshire",)
     assert (scope.since, scope.until, scope.published) == (date(2024, 5, 1), date(2024, 5, 31), True)
+    # A month's short form, as dates are written everywhere else (councils.dates).
+    short = read_scope("What judgement did Ofsted give Cambridgeshire in the report published in Sept 2024?")
+    assert (short.since, short.until, short.published) == (date(2024, 9, 1), date(2024, 9, 30), True)
+    assert read_scope("What did the Mar 2024 inspection of Cambridgeshire find?").period == (date(2024, 3, 1), date(2024, 3, 31))
 
 
 def test_an_inspection_year_admits_the_months_after_it():
