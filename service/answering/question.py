@@ -116,7 +116,7 @@ def meeting_month(question: str) -> str | None:
     2024 meeting?"), if it names a meeting and exactly one month."""
     if not _MEETING_WORD.search(question):
         return None
-    months = {f"{int(year):04d}-{MONTHS[name.lower().rstrip('.')]:02d}" for name, year in MONTH_YEAR.findall(question)}
+    months = {f"{int(year):04d}-{MONTHS[name.lower()]:02d}" for name, year in MONTH_YEAR.findall(question)}
     return months.pop() if len(months) == 1 else None
 
 

@@ -281,10 +281,11 @@ class LearnedAnswerer:
     def missing(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> str | None:
         """What the question asks for that no quote holds, if anything: any statement at all (the
         quotes are only questions), the year a question about one year asks of (quoted only from
-        papers written before it, or two or more years after its end), the meeting a question names by its month (quoted only from
-        other meetings' minutes), a figure (a sum of money for a money question), a share, a
-        time for a "when" question, a person's name for a question that asks someone by name, or
-        an authority besides those the question names for one that asks which council."""
+        papers written before it, or two or more years after its end), the meeting a question
+        names by its month (quoted only from other meetings' minutes), a figure (a sum of money
+        for a money question), a share, a time for a "when" question, a person's name for a
+        question that asks someone by name, or an authority besides those the question names for
+        one that asks which council."""
         quoted = [(scored.passages[i].content or "")[s:e] for i, s, e in quotes]
         analysis = scored.analysis
         # A question put in a meeting ("Can the Cabinet Member tell me how many...?") asks; it
