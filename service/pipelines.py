@@ -17,6 +17,7 @@ from service.components.onnx_text_embedder import OnnxTextEmbedder  # noqa: E402
 from service.components.passage_deduplicator import PassageDeduplicator  # noqa: E402
 from service.components.query_expander import GlossaryQueryExpander  # noqa: E402
 from service.components.question_scope import QuestionScope  # noqa: E402
+from service.components.recorded_vote_finder import RecordedVoteFinder  # noqa: E402
 from service.components.relevance_floor import RelevanceFloor  # noqa: E402
 from service.settings import ServiceSettings  # noqa: E402
 
@@ -65,7 +66,8 @@ def build_search_pipeline(
 
 def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True, read_scope: bool = True) -> Pipeline:
     """The search pipeline followed by answering: first-page facts of the Ofsted report the
-    question names, else the answer stage (learned by default) over the passages."""
+    question names, else the vote recorded in minutes that the question asks about, else the
+    answer stage (learned by default) over the passages."""
     # The answerer weighs each passage's exact cosine similarity, so the retriever measures it for
     # passages only BM25 found too; it judges relevance itself (its calibrated confidence), so no
     # floor is applied.
@@ -87,7 +89,14 @@ def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expan
     pipeline.add_component("inspection_facts", InspectionFactFinder(index=index))
     pipeline.connect("expander.query", "inspection_facts.question")
     pipeline.connect("scope.scope", "inspection_facts.scope")
-    pipeline.connect("inspection_facts.answer", "answerer.known_answer")
+    # How a vote went, read from the minutes that record it, unless the first page answered.
+    pipeline.add_component("votes", RecordedVoteFinder(index=index))
+    pipeline.connect("expander.query", "votes.question")
+    pipeline.connect("scope.topic", "votes.topic")
+    pipeline.connect("scope.filters", "votes.filters")
+    pipeline.connect("embedder.embedding", "votes.query_embedding")
+    pipeline.connect("inspection_facts.answer", "votes.known_answer")
+    pipeline.connect("votes.answer", "answerer.known_answer")
     # The answerer reads the question's topic (its words less the scope), the glossary additions and the passages.
     pipeline.connect("scope.topic", "answerer.question")
     pipeline.connect("expander.additions", "answerer.additions")
