@@ -8,14 +8,21 @@ from dataclasses import dataclass, field
 
 # "the Chairman put the motion set out in paragraph 1 to the vote", "put to the vote the
 # amendment set out in paragraph 15 above": one sentence, from its first word.
-_PUT = re.compile(r"\bput\b[^.\n]{0,160}?\bto the vote\b[^.\n]{0,120}?(?:\.|:|$)", re.I | re.M)
+_PUT = re.compile(r"\bput\b[^.\n]{0,300}?\bto the vote\b[^.\n]{0,120}?(?:\.|:|$)", re.I | re.M)
 _PARAGRAPH_REFERENCE = re.compile(r"\bparagraph\s+(\d{1,3})\b", re.I)
 _TALLY = re.compile(r"\b(For|Against|Abstain(?:ed|ing|ers)?|Abstentions?)\s*\((\d{1,3})\)")
+# The outcome closes the record: a sentence or line of its own ("Amendment lost.", "Motion
+# carried" at a line's end), not prose that mentions one ("recommendations agreed by Cabinet in").
 _OUTCOME = re.compile(
-    r"(?:\b(?:Substantive\s+)?(?:Motion|Amendment|Recommendations?|Proposal)\s+(?:carried|lost|agreed|defeated|fell|approved)\b\.?"
-    r"|\band it was (?:agreed|carried|lost|approved)\b\.?)",
-    re.I,
+    r"(?:\b(?:Substantive\s+)?(?:Motion|Amendment|Recommendations?|Proposal)\s+(?:carried|lost|agreed|defeated|fell|approved)"
+    r"|\band it was (?:agreed|carried|lost|approved))(?:\s+unanimously)?(?:\.|[ \t]*$)",
+    re.I | re.M,
 )
+# An agenda item's heading: "299. Kent Minerals and Waste Local Plan 2024-39 (Item 8)", its
+# title sometimes over two or three lines.
+_ITEM_NUMBER = re.compile(r"\(Item\s+\d+[a-z]?\)")
+_MINUTE_NUMBER = re.compile(r"(?m)^\d{1,4}\.\s")
+_HEADING_CHARS = 300
 # A tally lists every member by name; sixty names fit in well under this.
 _RECORD_CHARS = 2500
 
@@ -71,6 +78,19 @@ def recorded_votes(text: str) -> list[RecordedVote]:
     return votes
 
 
+def motions(text: str, votes: list[RecordedVote]) -> list[tuple[int, int]]:
+    """The motion each vote was on (`motion_of`); a substantive motion put without a paragraph
+    number is the motion as amended, so it is the motion of the vote just before it."""
+    found = []
+    for n, vote in enumerate(votes):
+        put = text[vote.statement[0] : vote.statement[1]].lower()
+        if vote.paragraph is None and "substantive" in put and n and found:
+            found.append(found[-1])
+        else:
+            found.append(motion_of(text, vote))
+    return found
+
+
 def motion_of(text: str, vote: RecordedVote) -> tuple[int, int]:
     """The span of the motion or amendment a vote was on, after its number: the numbered paragraph
     the statement names ("12) Mr Hood proposed ..."), the nearest one before the vote, else the
@@ -88,3 +108,17 @@ def motion_of(text: str, vote: RecordedVote) -> tuple[int, int]:
     own = text.rfind("\n\n", 0, end)
     before = text.rfind("\n\n", 0, max(0, own))
     return (before + 2 if before >= 0 else 0), end
+
+
+def agenda_items(text: str) -> list[tuple[int, int]]:
+    """The spans of the agenda items the minutes number ("299. ... (Item 8)" up to the next);
+    the whole text as one when they number none."""
+    starts = []
+    for item in _ITEM_NUMBER.finditer(text):
+        numbers = list(_MINUTE_NUMBER.finditer(text, max(0, item.start() - _HEADING_CHARS), item.start()))
+        if numbers and (not starts or numbers[-1].start() > starts[-1]):
+            starts.append(numbers[-1].start())
+    if not starts:
+        return [(0, len(text))]
+    starts[0] = 0
+    return list(zip(starts, starts[1:] + [len(text)]))

@@ -17,6 +17,14 @@ from service.settings import ServiceSettings
     ("Was the Liberal Democrat amendment on fly-tipping carried?", "outcome"),
     ("What happened to the Greens' £75k budget amendment for a home to school transport feasibility study?", "outcome"),
     ("Did the motion on disposable vapes pass?", "outcome"),
+    ("How many members abstained on the pay policy motion?", "count"),
+    ("How many councillors opposed the Local Transport Plan?", "count"),
+    ("What was the final vote on the budget?", "count"),
+    ("By what margin was the amendment on fly-tipping defeated?", "count"),
+    ("Did anyone vote against the Section 25 report?", "count"),
+    # A motion about elections is still a motion.
+    ("Did the motion calling for proportional representation in county council elections fail?", "outcome"),
+    ("Was the recommendation on the council's response to the consultation on remote meetings agreed?", "outcome"),
 ])
 def test_questions_about_how_a_vote_went(question, asked):
     assert asks_vote(question) == asked
@@ -26,6 +34,13 @@ def test_questions_about_how_a_vote_went(question, asked):
     # Voters in an election are not councillors voting on a motion.
     "How many young people voted in the Kent Youth County Council elections at the end of 2024?",
     "How many people voted for Reform UK in Kent?",
+    "How many councillors voted in the 2021 county council elections?",
+    # One member's vote: a tally that does not name them does not answer it.
+    "How did Mrs Hohler vote on the home to school transport amendment?",
+    "Which way did Mr Mallon vote on the budget?",
+    # A figure in an amendment, not a count of votes.
+    "By how much would the Liberal Democrats' amendment cut the Turner Contemporary grant?",
+    "How many complaints did the council receive about children's social care?",
     # Who moved it, or what it said, is not how the vote went.
     "Who proposed the Green and Independent amendment on home to school transport?",
     "What did the Green and Independent motion on vapes ask the Cabinet Member to do?",
