@@ -1,10 +1,12 @@
 """How a vote went, answered from the minutes that record it (`RecordedVoteFinder`), on CI's index
 of dev documents, which holds Kent County Council's printed minutes of 13 March 2025."""
 
+from datetime import date
+
 import pytest
 
-from indexes import IndexSettings, open_index
-from service.components.recorded_vote_finder import asks_vote, topic_stems
+from indexes import IndexSettings, SearchFilter, open_index
+from service.components.recorded_vote_finder import asks_vote, held, meeting_dates, rarity, topic_stems
 from service.engine import QueryEngine
 from service.schemas import AskRequest
 from service.settings import ServiceSettings
@@ -93,4 +95,41 @@ def test_a_vote_on_another_motion_is_not_an_answer(engine):
 def test_a_reader_who_searches_other_papers_is_not_answered_from_minutes(engine):
     request = AskRequest(question="Kent minerals and waste plan adoption March 2025 - how many councillors voted for it?", filters={"type": ["report"]})
     result = engine.run_ask_pipeline(request, outputs={"votes"})
+    assert result["votes"]["answer"] is None
+
+
+def test_topic_words_weigh_by_how_few_paragraphs_of_the_minutes_use_them():
+    minutes = "\n\n".join(["The Local Transport Plan was debated: transport, roads and buses."] * 8 + ["Members asked about SEND transport."])
+    weights = rarity({"send", "transport"}, minutes)
+    assert weights["send"] > 2 * weights["transport"]
+    # A motion on the transport plan holds "transport" but not the SEND the question is about.
+    assert held(weights, "approve and adopt Local Transport Plan 5") < 0.5
+    assert held(weights, "a motion on SEND transport") == 1.0
+
+
+def test_the_meeting_named_narrows_the_search_and_an_event_named_does_not():
+    assert meeting_dates("How did the council vote on devolution in January 2025?", SearchFilter()) == {"since": date(2025, 1, 1), "until": date(2025, 1, 31)}
+    assert meeting_dates("the vote at the February 2025 budget meeting", SearchFilter()) == {"since": date(2025, 2, 1), "until": date(2025, 2, 28)}
+    assert meeting_dates("How many voted on 9 January 2025?", SearchFilter()) == {"since": date(2025, 1, 9), "until": date(2025, 1, 9)}
+    # The elections the amendment was about are not the meeting.
+    assert meeting_dates("How many supported the amendment to keep the May 2025 county elections?", SearchFilter()) == {}
+
+
+def test_the_final_vote_is_on_the_substantive_motion(engine):
+    answer = engine.ask(AskRequest(question="What was the final vote on the governance working party's proposals in March 2025?"))
+    assert not answer.abstained
+    assert any("substantive motion" in c.quote.lower() for c in answer.citations)
+    assert any(c.quote == "For (37)" or c.quote.endswith("For (37)") for c in answer.citations)
+
+
+def test_the_amendment_asked_about_not_the_motion_it_amends(engine):
+    answer = engine.ask(AskRequest(question="Was the amendment on the governance working party's proposals carried in March 2025?"))
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("Mr Holden proposed") and answer.citations[-1].quote.startswith("Amendment carried")
+
+
+def test_an_item_whose_vote_is_not_recorded_is_not_answered_from_another_item(engine):
+    # The treasury management update was agreed without a vote put; the budget and governance
+    # items, which mention treasury management, record votes on other motions.
+    result = engine.run_ask_pipeline(AskRequest(question="Was the treasury management mid-year update carried in March 2025?"), outputs={"votes"})
     assert result["votes"]["answer"] is None
