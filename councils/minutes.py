@@ -6,6 +6,8 @@ lost."); or only the outcome ("... to the vote and it was agreed", "Motion carri
 import re
 from dataclasses import dataclass, field
 
+from councils.text import without_paragraph_number
+
 # "the Chairman put the motion set out in paragraph 1 to the vote", "put to the vote the
 # amendment set out in paragraph 15 above": one sentence, from its first word.
 _PUT = re.compile(r"\bput\b[^.\n]{0,300}?\bto the vote\b[^.\n]{0,120}?(?:\.|:|$)", re.I | re.M)
@@ -38,17 +40,11 @@ class RecordedVote:
     tallies: dict[str, tuple[int, tuple[int, int]]] = field(default_factory=dict)
     outcome: tuple[int, int] | None = None
 
-    @property
-    def end(self) -> int:
-        return max([self.statement[1], *(span[1] for _, span in self.tallies.values()), *(self.outcome or ())])
-
 
 def _sentence_start(text: str, position: int) -> int:
     """Where the sentence holding `position` starts, after any paragraph number ("16) ")."""
     full_stop = text.rfind(". ", 0, position)
-    stop = max(text.rfind("\n", 0, position) + 1, full_stop + 2 if full_stop >= 0 else 0)
-    numbered = re.match(r"\s*\(?\d{1,3}\)\s*", text[stop:position])
-    return stop + (numbered.end() if numbered else 0)
+    return without_paragraph_number(text, max(text.rfind("\n", 0, position) + 1, full_stop + 2 if full_stop >= 0 else 0), position)
 
 
 def recorded_votes(text: str) -> list[RecordedVote]:
@@ -108,6 +104,11 @@ def motion_of(text: str, vote: RecordedVote) -> tuple[int, int]:
     own = text.rfind("\n\n", 0, end)
     before = text.rfind("\n\n", 0, max(0, own))
     return (before + 2 if before >= 0 else 0), end
+
+
+def heading(text: str, item: tuple[int, int]) -> str:
+    """An agenda item's heading: its opening line or lines, up to the first blank line."""
+    return text[item[0] : min(item[1], item[0] + _HEADING_CHARS)].split("\n\n", 1)[0]
 
 
 def agenda_items(text: str) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ import numpy as np
 from haystack import component
 
 from councils.dates import MONTH_YEAR, MONTHS, all_dates
-from councils.minutes import RecordedVote, agenda_items, motions, recorded_votes
+from councils.minutes import RecordedVote, agenda_items, heading, motions, recorded_votes
 from councils.shapes import CALENDAR_DATE
 from councils.text import PARAGRAPH_BREAK
 from indexes import ScrutinyIndex, SearchFilter
@@ -187,19 +187,24 @@ class RecordedVoteFinder:
         hits = self.index.search(dense=np.asarray(query_embedding, dtype=np.float32), query_text=question, search_filter=minutes, limit=self.passages)
         read: dict[str, tuple] = {}
         items = []  # (heading holds the topic, records a vote, -rank), document, item, heading
+        seen: set[tuple[str, tuple[int, int]]] = set()
         for rank, hit in enumerate(hits):
             document_id = hit.payload["document_id"]
             if document_id not in read:
                 text = self.index.get_document(document_id)["text"]
                 votes = recorded_votes(text)
                 read[document_id] = (text, votes, motions(text, votes), agenda_items(text), rarity(wanted, text), hit.payload)
-            text, _, _, agenda, weights, _ = read[document_id]
+            text, votes, _, agenda, weights, _ = read[document_id]
             item = next(((a, b) for a, b in agenda if a <= hit.payload["start"] < b), None)
-            if item is None or held(weights, text[item[0] : item[1]]) < self.coverage:
+            # An item a better-ranked passage already found ranks no higher for this one.
+            if item is None or (document_id, item) in seen:
                 continue
-            heading = text[item[0] : min(item[1], item[0] + 300)].split("\n\n", 1)[0]
-            has_vote = any(item[0] <= vote.statement[0] < item[1] for vote in read[document_id][1])
-            items.append(((held(weights, heading) >= self.coverage, has_vote, -rank), document_id, item, heading))
+            seen.add((document_id, item))
+            if held(weights, text[item[0] : item[1]]) < self.coverage:
+                continue
+            title = heading(text, item)
+            has_vote = any(item[0] <= vote.statement[0] < item[1] for vote in votes)
+            items.append(((held(weights, title) >= self.coverage, has_vote, -rank), document_id, item, title))
         if not items:
             return {"answer": None}
         # One agenda item answers: of the passages' items about the question, one headed by its
@@ -207,7 +212,7 @@ class RecordedVoteFinder:
         # with its twenty parts); then one that records a vote (the Council's debate, not
         # Cabinet's decision on the same paper); then the best-ranked. A vote in another item is
         # on another motion, however many of the question's words that motion holds.
-        _, document_id, item, heading = max(items, key=lambda found: found[0])
+        _, document_id, item, title = max(items, key=lambda found: found[0])
         text, votes, motions_of, _, weights, record = read[document_id]
         final = bool(_ASKS_FINAL.search(question))
         proposer = _PROPOSER.search(question)
@@ -216,7 +221,7 @@ class RecordedVoteFinder:
         for vote, motion in zip(votes, motions_of):
             if not item[0] <= vote.statement[0] < item[1]:
                 continue
-            share = held(weights, heading + " " + text[motion[0] : motion[1]])
+            share = held(weights, title + " " + text[motion[0] : motion[1]])
             if share < self.coverage:
                 continue
             put = text[vote.statement[0] : vote.statement[1]].lower()
