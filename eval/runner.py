@@ -80,6 +80,7 @@ def build_report(engine: QueryEngine, runs: dict[str, list[QuestionResult]]) -> 
             "answerer": settings.answerer,
             "min_confidence": settings.min_confidence,
             "answer_passages": settings.answer_passages,
+            "answer_passages_ranked": settings.answer_passages_ranked,
             "request": "AskRequest defaults (k=%d)" % AskRequest.model_fields["k"].default,
         },
         "runs": {name: {kind: asdict(s) for kind, s in scores_by_kind(results).items()} for name, results in runs.items()},

@@ -154,7 +154,7 @@ class QueryEngine:
         """The ask pipeline's raw outputs for a request (the answerer's, the deduplicator's and
         any other component's named in `outputs`); training reads the same passages users get."""
         search_filter = self.resolve_filters(request.filters)
-        k = max(request.k, self.settings.answer_passages)
+        k = max(request.k, self.settings.answer_passages, self.settings.answer_passages_ranked)
         return self.ask_pipeline.run(
             {
                 "expander": {"query": request.question},

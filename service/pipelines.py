@@ -76,7 +76,7 @@ def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expan
         answerer = LearnedAnswerer(
             model=index.settings.model,
             min_confidence=settings.min_confidence,
-            policy=AnswerPolicy(passages_read=settings.answer_passages),
+            policy=AnswerPolicy(passages_read=settings.answer_passages, passages_ranked=settings.answer_passages_ranked),
             sentence_vectors=str(index.sentence_vectors_folder),
         )
     else:

@@ -6,8 +6,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class AnswerPolicy:
-    # Passages whose sentences are candidates (the retriever's best first).
+    # Passages whose sentences are candidates: the best of the passages ranked below.
     passages_read: int = 8
+    # Passages the answer stage ranks before it reads: retrieval's order fused with each
+    # passage's best sentence's similarity to the question (the answer encoder's), so an answering
+    # passage that word counts left ninth or twentieth among near-identical papers can still be
+    # read. The fusion is reciprocal rank, constant `reading_fusion_k`: small, so the first few
+    # ranks of either order count for much more than the rest.
+    passages_ranked: int = 24
+    reading_fusion_k: float = 5.0
     # Most quotes in one answer, context sentences included: an answer is read, not skimmed.
     max_quotes: int = 3
     # Another sentence joins the answer when the model gives it at least this probability of

@@ -1,7 +1,7 @@
 import calendar
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from service.answering.features import (
     coverage,
     entity_support,
     points_back,
+    reading_order,
     sentence_features,
     split_candidates,
     term_weights,
@@ -124,7 +125,7 @@ class LearnedAnswerer:
             # Answers are the same without them, so this is news, not a warning (`make demo` has none).
             logger.info(
                 "no sentence vectors of this answer encoder in {path}: each answer encodes its sentences "
-                "(~0.2 s); `scrutiny index sentence-vectors` stores them",
+                "(~0.6 s); `scrutiny index sentence-vectors` stores them",
                 path=self.sentence_vectors,
             )
         else:
@@ -155,14 +156,18 @@ class LearnedAnswerer:
         from; `asked` the whole question as put, which the sentence encoder compares sentences with."""
         if self._encoder is None:
             self.use_encoder(None)
-        read = passages[: self.policy.passages_read]
-        texts = [p.content or "" for p in read]
-        analysis = analyse(question, additions, asked)
+        ranked = passages[: max(self.policy.passages_read, self.policy.passages_ranked)]
+        texts = [p.content or "" for p in ranked]
         candidates, spans = split_candidates(texts)
-        weights, unseen_share = term_weights(analysis, texts)
-        passage_similarity = np.asarray([p.meta.get("dense_score") or 0.0 for p in read], dtype=np.float32)
         # The question and its candidate sentences, each encoded alone or read from the stored vectors.
         vectors = self._encoder.encode([asked or question] + [texts[c.passage_index][c.start : c.end] for c in candidates])
+        if len(ranked) > self.policy.passages_read:
+            order = reading_order(vectors[0], vectors[1:], candidates, len(ranked), self.policy.reading_fusion_k)
+            ranked, texts, candidates, spans, vectors = _read_only(order[: self.policy.passages_read], ranked, texts, candidates, spans, vectors)
+        read = ranked
+        analysis = analyse(question, additions, asked)
+        weights, unseen_share = term_weights(analysis, texts)
+        passage_similarity = np.asarray([p.meta.get("dense_score") or 0.0 for p in read], dtype=np.float32)
         features = sentence_features(
             analysis, texts, [p.meta for p in read], [float(p.score or 0.0) for p in read], passage_similarity,
             candidates, spans, vectors[1:], weights, question_vector=vectors[0],
@@ -392,6 +397,23 @@ class LearnedAnswerer:
             quote = (scored.passages[index].content or "")[start:end]
             citations.append({"n": number, **source_fields(meta, quote, meta["start"] + start, meta["start"] + end)})
         return {"answer": answer_text(citations), "citations": citations, "abstained": False, "reason": "answered from the cited passages", "confidence": confidence}
+
+
+def _read_only(chosen: list[int], passages, texts, candidates, spans, vectors):
+    """The passages `chosen` (indices, in reading order) with their candidates renumbered, and the
+    question's vector followed by those candidates' vectors."""
+    new_index = {old: new for new, old in enumerate(chosen)}
+    kept = sorted(
+        (j for j, c in enumerate(candidates) if c.passage_index in new_index),
+        key=lambda j: (new_index[candidates[j].passage_index], candidates[j].position),
+    )
+    return (
+        [passages[i] for i in chosen],
+        [texts[i] for i in chosen],
+        [replace(candidates[j], passage_index=new_index[candidates[j].passage_index]) for j in kept],
+        [spans[i] for i in chosen],
+        vectors[[0] + [1 + j for j in kept]],
+    )
 
 
 def neighbour(text: str, spans: list[tuple[int, int]], position: int, step: int) -> int | None:

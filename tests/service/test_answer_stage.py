@@ -998,3 +998,66 @@ def test_both_answerers_weigh_each_passage_by_the_similarity_the_retriever_measu
     for score in (0.3, 0.6):
         passage = Document(content=CASELOADS, meta={"document_id": "d0", "start": 0, "source": "0.pdf", "dense_score": score}, score=1.0)
         assert rules.run(question="caseloads in Leeds", passages=[passage])["confidence"] == pytest.approx(score, abs=1e-4)
+
+
+def _unit(*values: float) -> np.ndarray:
+    v = np.asarray(values, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_reading_order_lifts_a_low_ranked_passage_whose_sentence_is_closest_to_the_question():
+    from service.answering.features import reading_order
+
+    question = _unit(1, 0)
+    # Twelve passages, one sentence each; retrieval ranked the one closest to the question last.
+    candidates = [Candidate(i, 0, 0, 10) for i in range(12)]
+    vectors = np.stack([_unit(0.2, 1)] * 11 + [_unit(1, 0.05)])
+    order = reading_order(question, vectors, candidates, 12, fusion_k=5.0)
+    assert order.index(11) < 8
+    # With every sentence equally far, retrieval's order stands.
+    assert reading_order(question, np.stack([_unit(0.2, 1)] * 12), candidates, 12, fusion_k=5.0) == list(range(12))
+
+
+def test_reading_order_gives_no_similarity_to_a_passage_without_candidates():
+    from service.answering.features import reading_order
+
+    question = _unit(1, 0)
+    # Passage 9 has no sentence to quote: it falls behind passage 10, which retrieval ranked below it.
+    candidates = [Candidate(i, 0, 0, 10) for i in range(12) if i != 9]
+    vectors = np.stack([_unit(0.2, 1)] * 11)
+    order = reading_order(question, vectors, candidates, 12, fusion_k=5.0)
+    assert order[:9] == list(range(9)) and order.index(10) < order.index(9)
+    # With a sentence as close as the others', it keeps its place.
+    everyone = [Candidate(i, 0, 0, 10) for i in range(12)]
+    assert reading_order(question, np.stack([_unit(0.2, 1)] * 12), everyone, 12, fusion_k=5.0).index(9) == 9
+
+
+FILLER = [
+    "The committee noted the minutes of its previous meeting and agreed them as a true record of that meeting.",
+    "Members asked about the timetable for the new library building and the cost of its furniture.",
+    "The chairman thanked the officers for the report on highway verges and the mowing schedule.",
+]
+
+
+def _passages(texts: list[str]) -> list[Document]:
+    return [
+        Document(content=t, meta={"document_id": f"d{i}", "start": 0, "source": f"p{i}.pdf", "dense_score": 0.1}, score=1.0 / (1 + i))
+        for i, t in enumerate(texts)
+    ]
+
+
+@pytest.mark.parametrize(("ranked", "read"), [(24, True), (8, False)])
+def test_the_answer_stage_reads_a_passage_retrieval_ranked_low_when_its_sentence_answers(ranked, read):
+    from indexes import IndexSettings
+
+    texts = [FILLER[i % 3] + f" Item {i}." for i in range(11)] + [CASELOADS]
+    answerer = LearnedAnswerer(model=IndexSettings().model, policy=AnswerPolicy(passages_read=8, passages_ranked=ranked))
+    scored = answerer.score("caseloads Leeds", _passages(texts), asked="What were caseloads per social worker in Leeds?")
+    assert len(scored.passages) == 8
+    assert any(p.content == CASELOADS for p in scored.passages) is read
+    # Candidates point into the passages read, in reading order, each at its own sentence.
+    assert all(scored.passages[c.passage_index].content[c.start : c.end].strip() for c in scored.candidates)
+    assert [c.passage_index for c in scored.candidates] == sorted(c.passage_index for c in scored.candidates)
+    if read:
+        best = scored.candidates[int(np.argmax(scored.probabilities))]
+        assert scored.passages[best.passage_index].content == CASELOADS
