@@ -20,7 +20,14 @@ SENTENCE_END = re.compile(
 # A numbered paragraph's number glued to its first word ("... to be good 34.Since the last
 # inspection"): a heading run on into the paragraph on one line, which the number ends.
 NUMBERED_PARAGRAPH_START = re.compile(r"(?<=[a-z)])\s+(?=\d{1,3}\.[A-Z][a-z])")
-_CUT = re.compile(f"{SENTENCE_END.pattern}|{NUMBERED_PARAGRAPH_START.pattern}")
+# The labelled fields of a report's cover sheet, which PDF text runs together on one line ("By:
+# Anna Taylor, Scrutiny Research Officer To: Cabinet - 4 March 2025 Subject: ... Summary: ..."):
+# each field is a statement of its own, not one sentence with the others.
+COVER_FIELD_START = re.compile(
+    r"(?<=\S)\s+(?=(?:By|From|To|Subject|Summary|Classification|Status|Decision (?:No\.?|Number)|"
+    r"(?:Past|Previous|Future) Pathway|Electoral Divisions?|Key [Dd]ecision|Recommendations?)\s?:\s)"
+)
+_CUT = re.compile(f"{SENTENCE_END.pattern}|{NUMBERED_PARAGRAPH_START.pattern}|{COVER_FIELD_START.pattern}")
 
 # The number that opens a numbered paragraph or item ("34.Since", "(4) Recommend", "14) Mr",
 # "5. A review", "2.23 The", "2.4The", "1.2.4 The"), or stands alone as a "sentence" ("41."):

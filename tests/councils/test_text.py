@@ -5,6 +5,7 @@ import pytest
 from councils.text import (
     continues_paragraph,
     page_at,
+    sentence_spans,
     without_paragraph_number,
     words_start,
 )
@@ -96,3 +97,31 @@ def test_a_sentence_continues_the_paragraph_of_the_one_before_unless_it_opens_it
     assert not continues("Leaders know their services well. 34.Since the last inspection.", "34.Since")
     assert not continues("The plan has three aims.\n• Children are seen quickly.", "• Children")
     assert not continues("Reserves fell by £0.2m. B) New Homes Bonus grant ends.", "B) New Homes")
+
+
+def test_each_field_of_a_report_cover_sheet_run_together_is_a_sentence_of_its_own():
+    text = (
+        "By: Anna Taylor, Scrutiny Research Officer To: Cabinet - 4 March 2025 Subject: Cabinet reconsideration "
+        "of Decision 24/00093 Decision Number: 24/00115 Past Pathway : Health Reform Cabinet Committee "
+        "Summary: Following the referral, Cabinet must reconsider the decision."
+    )
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "By: Anna Taylor, Scrutiny Research Officer",
+        "To: Cabinet - 4 March 2025",
+        "Subject: Cabinet reconsideration of Decision 24/00093",
+        "Decision Number: 24/00115",
+        "Past Pathway : Health Reform Cabinet Committee",
+        "Summary: Following the referral, Cabinet must reconsider the decision.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The report was sent to: the Corporate Board, the Cabinet and the Scrutiny Committee.",
+        "The plan was agreed by the Cabinet in summary form in January.",
+        "Officers were asked to report back To the committee in March.",
+    ],
+)
+def test_a_label_like_word_inside_a_sentence_does_not_split_it(text):
+    assert [text[a:b] for a, b in sentence_spans(text)] == [text]
