@@ -22,11 +22,14 @@ SENTENCE_END = re.compile(
 NUMBERED_PARAGRAPH_START = re.compile(r"(?<=[a-z)])\s+(?=\d{1,3}\.[A-Z][a-z])")
 # The labelled fields of a report's cover sheet, which PDF text runs together on one line ("By:
 # Anna Taylor, Scrutiny Research Officer To: Cabinet - 4 March 2025 Subject: ... Summary: ..."):
-# each field is a statement of its own, not one sentence with the others.
-COVER_FIELD_START = re.compile(
-    r"(?<=\S)\s+(?=(?:By|From|To|Subject|Summary|Classification|Status|Decision (?:No\.?|Number)|"
-    r"(?:Past|Previous|Future) Pathway|Electoral Divisions?|Key [Dd]ecision|Recommendations?)\s?:\s)"
+# each field is a statement of its own, not one sentence with the others. "By:" is left out: a
+# sheet opens with it, and within a line it ends another label ("Funded By:" in finance tables).
+COVER_FIELD = re.compile(
+    r"(?:From|To|Subject|Summary|Classification|Status|Author|Decision (?:[Nn]o\.?|Number)|"
+    r"(?:Past|Previous|Future) Pathway(?: of (?:[Pp]aper|[Rr]eport))?|Electoral Divisions?|Key [Dd]ecision|"
+    r"Recommendations?)\s?:\s"
 )
+COVER_FIELD_START = re.compile(rf"(?<=\S)\s+(?={COVER_FIELD.pattern})")
 _CUT = re.compile(f"{SENTENCE_END.pattern}|{NUMBERED_PARAGRAPH_START.pattern}|{COVER_FIELD_START.pattern}")
 
 # The number that opens a numbered paragraph or item ("34.Since", "(4) Recommend", "14) Mr",
@@ -94,7 +97,8 @@ def words_start(text: str, start: int, end: int) -> int:
 def continues_paragraph(text: str, previous_end: int, start: int, end: int) -> bool:
     """The sentence text[start:end] goes on from one that ends at `previous_end`, in the same
     paragraph: only spaces between them, and it opens neither a paragraph of its own (a blank
-    line, a paragraph number: "... well. 34.Since") nor a list item ("•", "B)")."""
+    line, a paragraph number: "... well. 34.Since") nor a list item ("•", "B)"). A cover sheet's
+    fields go on from one another: a quote may hold several ("Subject: …" and "Decision no: …")."""
     between = text[previous_end:start]
     return (
         previous_end <= start

@@ -8,4 +8,7 @@ A stored document built by another version is re-processed on the next run."""
 #    commitments read from sentences may change (chunks are cut at paragraphs first: unchanged).
 # 5: minutes are dated by their opening, not by an item approving the minutes of the meeting
 #    before; minutes filed with another meeting's papers name their own committee.
+# (not raised: a report cover sheet's fields run together on one line are sentences of their own,
+#    which changed no chunk and no commitment of the shared corpus: chunks are cut at paragraphs
+#    first, and a cover sheet is short.)
 PIPELINE_VERSION = "5"

@@ -154,7 +154,10 @@ class QueryEngine:
         """The ask pipeline's raw outputs for a request (the answerer's, the deduplicator's and
         any other component's named in `outputs`); training reads the same passages users get."""
         search_filter = self.resolve_filters(request.filters)
-        k = max(request.k, self.settings.answer_passages, self.settings.answer_passages_ranked)
+        # The learned answerer ranks more passages than it reads; the rules answerer weighs terms
+        # over all it is given, so it gets what it reads.
+        ranked = self.settings.answer_passages_ranked if self.settings.answerer == "learned" else 0
+        k = max(request.k, self.settings.answer_passages, ranked)
         return self.ask_pipeline.run(
             {
                 "expander": {"query": request.question},

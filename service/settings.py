@@ -22,7 +22,8 @@ class ServiceSettings(BaseSettings):
     default_k: int = Field(default=10, ge=1, le=100)
     # Passages the answerer reads; 8 beat 5 and 6 on the known-answer set (eval/README.md).
     answer_passages: int = Field(default=8, ge=1, le=20)
-    # Passages the answerer ranks to choose those it reads (AnswerPolicy.passages_ranked).
+    # Passages the learned answerer ranks to choose those it reads (AnswerPolicy.passages_ranked);
+    # 16-50 gave the same dev answers within a question, 24 was best on train (eval/README.md).
     answer_passages_ranked: int = Field(default=24, ge=1, le=50)
     # "learned": sentences chosen by the model trained on the train split, abstention by the
     # answerability model fitted on train and dev (service/models/answer_model.json). "rules": the previous

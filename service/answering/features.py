@@ -70,17 +70,18 @@ def split_candidates(passages: list[str]) -> tuple[list[Candidate], list[list[tu
     return candidates, spans_by_passage
 
 
-def reading_order(question_vector: np.ndarray, sentence_vectors: np.ndarray, candidates: list[Candidate], passages: int, fusion_k: float) -> list[int]:
-    """The passages' indices, best first, by reciprocal-rank fusion of their retrieval rank (their
-    index) and the rank of their best candidate sentence's cosine similarity to the question; a
-    passage without candidates comes last by similarity. Ties keep retrieval's order."""
-    best = np.full(passages, -np.inf)
+def reading_order(question_vector: np.ndarray, sentence_vectors: np.ndarray, candidates: list[Candidate], count: int, fusion_k: float) -> list[int]:
+    """The indices of `count` passages, best first, by reciprocal-rank fusion of their retrieval
+    rank (their index) and the rank of their best candidate sentence's cosine similarity to the
+    question; ranks count from 0 (1/(k + rank)). A passage without candidates comes last by
+    similarity. Ties keep retrieval's order."""
+    best = np.full(count, -np.inf)
     if candidates:
         np.maximum.at(best, [c.passage_index for c in candidates], sentence_vectors @ question_vector)
-    by_similarity = np.empty(passages, dtype=np.int64)
-    by_similarity[np.argsort(-best, kind="stable")] = np.arange(passages)
-    fused = [1.0 / (fusion_k + i) + 1.0 / (fusion_k + by_similarity[i]) for i in range(passages)]
-    return sorted(range(passages), key=lambda i: -fused[i])
+    by_similarity = np.empty(count, dtype=np.int64)
+    by_similarity[np.argsort(-best, kind="stable")] = np.arange(count)
+    fused = [1.0 / (fusion_k + i) + 1.0 / (fusion_k + by_similarity[i]) for i in range(count)]
+    return sorted(range(count), key=lambda i: -fused[i])
 
 
 def _matches(alternatives: frozenset[str], words: list[str], joined: str) -> bool:

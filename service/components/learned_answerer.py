@@ -56,8 +56,10 @@ class LearnedAnswerer:
     """Answers with the passages' own sentences, chosen by a model trained on labelled questions,
     or abstains when, judged from the passages read, the question is unlikely to be answerable.
 
-    Each sentence of the passages read is scored by a linear model over its features (MiniLM
-    similarity of the sentence, its window and its passage to the question; the passage's rank;
+    The passages read are the best `policy.passages_read` of the first `policy.passages_ranked`
+    given, by retrieval's order and their closest sentence's similarity to the question. Each
+    sentence of them is scored by a linear model over its features (MiniLM similarity of the
+    sentence, its window and its passage to the question; the passage's place among those read;
     coverage of the question's key terms; support for the question's years, figures and names;
     whether it has the shape of the answer asked for). The best sentence is quoted with the
     sentences it needs to be read alone; a comparison quotes each document's best sentence.
@@ -125,7 +127,7 @@ class LearnedAnswerer:
             # Answers are the same without them, so this is news, not a warning (`make demo` has none).
             logger.info(
                 "no sentence vectors of this answer encoder in {path}: each answer encodes its sentences "
-                "(~0.6 s); `scrutiny index sentence-vectors` stores them",
+                "(~100 for 24 passages); `scrutiny index sentence-vectors` stores them",
                 path=self.sentence_vectors,
             )
         else:
@@ -156,15 +158,15 @@ class LearnedAnswerer:
         from; `asked` the whole question as put, which the sentence encoder compares sentences with."""
         if self._encoder is None:
             self.use_encoder(None)
-        ranked = passages[: max(self.policy.passages_read, self.policy.passages_ranked)]
-        texts = [p.content or "" for p in ranked]
+        read = passages[: max(self.policy.passages_read, self.policy.passages_ranked)]
+        texts = [p.content or "" for p in read]
         candidates, spans = split_candidates(texts)
         # The question and its candidate sentences, each encoded alone or read from the stored vectors.
         vectors = self._encoder.encode([asked or question] + [texts[c.passage_index][c.start : c.end] for c in candidates])
-        if len(ranked) > self.policy.passages_read:
-            order = reading_order(vectors[0], vectors[1:], candidates, len(ranked), self.policy.reading_fusion_k)
-            ranked, texts, candidates, spans, vectors = _read_only(order[: self.policy.passages_read], ranked, texts, candidates, spans, vectors)
-        read = ranked
+        if len(read) > self.policy.passages_read:
+            # More passages than are read: the best of them by retrieval and sentence similarity.
+            best = reading_order(vectors[0], vectors[1:], candidates, len(read), self.policy.reading_fusion_k)
+            read, texts, candidates, spans, vectors = _read_only(best[: self.policy.passages_read], read, texts, candidates, spans, vectors)
         analysis = analyse(question, additions, asked)
         weights, unseen_share = term_weights(analysis, texts)
         passage_similarity = np.asarray([p.meta.get("dense_score") or 0.0 for p in read], dtype=np.float32)
@@ -175,7 +177,7 @@ class LearnedAnswerer:
         return ScoredCandidates(analysis, read, candidates, spans, features, np.zeros(len(candidates)), unseen_share, weights)
 
     def choose(self, scored: ScoredCandidates, neighbours: bool = True) -> list[tuple[int, int, int]]:
-        """(passage index, start, end) of the quotes, in reading order; empty without candidates.
+        """(passage index, start, end) of the quotes, by passage and then place in its text; empty without candidates.
         `neighbours`: whether the best sentence's strong neighbours join it (see
         `paragraph_neighbours`); the answer is judged without them."""
         if not scored.candidates:
@@ -399,9 +401,12 @@ class LearnedAnswerer:
         return {"answer": answer_text(citations), "citations": citations, "abstained": False, "reason": "answered from the cited passages", "confidence": confidence}
 
 
-def _read_only(chosen: list[int], passages, texts, candidates, spans, vectors):
-    """The passages `chosen` (indices, in reading order) with their candidates renumbered, and the
-    question's vector followed by those candidates' vectors."""
+def _read_only(
+    chosen: list[int], passages: Sequence[Document], texts: list[str], candidates: list[Candidate], spans: list[list[tuple[int, int]]], vectors: np.ndarray
+) -> tuple[list[Document], list[str], list[Candidate], list[list[tuple[int, int]]], np.ndarray]:
+    """The passages `chosen` (indices, best first) with their texts, their candidates renumbered
+    (by passage, then position), their sentence spans, and the question's vector followed by
+    those candidates' vectors."""
     new_index = {old: new for new, old in enumerate(chosen)}
     kept = sorted(
         (j for j, c in enumerate(candidates) if c.passage_index in new_index),

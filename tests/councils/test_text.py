@@ -102,26 +102,36 @@ def test_a_sentence_continues_the_paragraph_of_the_one_before_unless_it_opens_it
 def test_each_field_of_a_report_cover_sheet_run_together_is_a_sentence_of_its_own():
     text = (
         "By: Anna Taylor, Scrutiny Research Officer To: Cabinet - 4 March 2025 Subject: Cabinet reconsideration "
-        "of Decision 24/00093 Decision Number: 24/00115 Past Pathway : Health Reform Cabinet Committee "
+        "of Decision 24/00093 Decision Number: 24/00115 Classification: Unrestricted Past Pathway of Paper: N/A "
+        "Future Pathway of Paper: County Council Decision no: 24/001 Author: Jo Bloggs "
         "Summary: Following the referral, Cabinet must reconsider the decision."
     )
-    assert [text[a:b] for a, b in sentence_spans(text)] == [
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == [
         "By: Anna Taylor, Scrutiny Research Officer",
         "To: Cabinet - 4 March 2025",
         "Subject: Cabinet reconsideration of Decision 24/00093",
         "Decision Number: 24/00115",
-        "Past Pathway : Health Reform Cabinet Committee",
+        "Classification: Unrestricted",
+        "Past Pathway of Paper: N/A",
+        "Future Pathway of Paper: County Council",
+        "Decision no: 24/001",
+        "Author: Jo Bloggs",
         "Summary: Following the referral, Cabinet must reconsider the decision.",
     ]
+    # The fields are one block: the answer stage may quote a field with the next ("Subject: …
+    # Decision no: …") as it quotes consecutive sentences of a paragraph.
+    assert all(continues_paragraph(text, spans[i - 1][1], *spans[i]) for i in range(1, len(spans)))
 
 
 @pytest.mark.parametrize(
     "text",
     [
+        # A label that ends in a field's word is not cut in two.
+        "Capital programme 2025-26 Funded By: Grant 12.1 Borrowing 3.4",
         "The report was sent to: the Corporate Board, the Cabinet and the Scrutiny Committee.",
-        "The plan was agreed by the Cabinet in summary form in January.",
         "Officers were asked to report back To the committee in March.",
     ],
 )
-def test_a_label_like_word_inside_a_sentence_does_not_split_it(text):
+def test_a_label_like_word_inside_a_line_does_not_split_it(text):
     assert [text[a:b] for a, b in sentence_spans(text)] == [text]

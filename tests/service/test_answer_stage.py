@@ -1061,3 +1061,34 @@ def test_the_answer_stage_reads_a_passage_retrieval_ranked_low_when_its_sentence
     if read:
         best = scored.candidates[int(np.argmax(scored.probabilities))]
         assert scored.passages[best.passage_index].content == CASELOADS
+
+
+def test_the_passages_chosen_are_featurised_as_if_they_alone_had_been_given_in_that_order():
+    """Ranking keeps each candidate with its own passage, spans and vector: the features equal
+    those of the chosen passages given alone, best first, with nothing more to rank."""
+    from indexes import IndexSettings
+
+    texts = [FILLER[i % 3] + f" Item {i}." for i in range(11)] + [CASELOADS, "Leeds reviewed caseloads in 2022. They were high."]
+    asked = "What were caseloads per social worker in Leeds?"
+    ranking = LearnedAnswerer(model=IndexSettings().model, policy=AnswerPolicy(passages_read=8, passages_ranked=24))
+    chosen = ranking.featurise("caseloads Leeds", _passages(texts), asked=asked)
+    alone = LearnedAnswerer(model=IndexSettings().model, policy=AnswerPolicy(passages_read=8, passages_ranked=8))
+    given = alone.featurise("caseloads Leeds", list(chosen.passages), asked=asked)
+    assert [p.content for p in chosen.passages][:2] != texts[:2]  # the order did change
+    assert chosen.candidates == given.candidates and chosen.spans_by_passage == given.spans_by_passage
+    assert np.array_equal(chosen.features, given.features)
+
+
+def test_only_the_learned_answerer_is_given_the_passages_it_ranks(sample_index_path):
+    """The rules answerer weighs terms over every passage it is given: it gets those it reads."""
+    from indexes import IndexSettings, open_index
+    from service.engine import QueryEngine
+    from service.schemas import AskRequest
+    from service.settings import ServiceSettings
+
+    settings = ServiceSettings(index=IndexSettings(index_path=sample_index_path))
+    with open_index(settings.index) as index:
+        for answerer, given in (("learned", settings.answer_passages_ranked), ("rules", settings.answer_passages)):
+            engine = QueryEngine(index, settings.model_copy(update={"answerer": answerer}))
+            passages = engine.run_ask_pipeline(AskRequest(question="What did the director say about caseloads?"))["deduplicator"]["passages"]
+            assert len(passages) == given
