@@ -31,6 +31,11 @@ MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{4})\b", re.I)
 MEETING_HELD = re.compile(r"(?:meeting|minutes)[^.]{0,200}?\bheld\b[^.]{0,160}?\bon\s+(?:\w+day,?\s+)?(\d{1,2}(?:st|nd|rd|th)?\s+\w+,?\s+\d{4})", re.I | re.S)
 
 
+def month_end(year: int, month: int) -> date:
+    """The last day of a month: a period named by its month ("by March 2025") runs to it."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
 def _safe(year: int, month: int, day: int) -> str | None:
     try:
         value = date(year, month, day)

@@ -6,6 +6,9 @@ import re
 from councils.dates import MONTH_NAMES, SEASONS
 from councils.text import BULLETS, without_paragraph_number
 
+# How minutes and papers title a member or officer before their name ("Mrs Binks", "Cllr Hood").
+MEMBER_TITLE = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor)"
+
 FIGURE = re.compile(
     r"\d|£|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|majority|minority)\b",
     re.I,
@@ -117,7 +120,7 @@ _NOT_PERSONAL = frozenset(
     "liberal democrat democrats party".split()
 )
 # A title, then a name, perhaps after initials ("Councillor D Jeffrey", "Cllr. A. Hood").
-_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor|Professor)\.? (?:[A-Z]\.? )*[A-Z][a-z]")
+_TITLED = re.compile(rf"\b(?:{MEMBER_TITLE}|Professor)\.? (?:[A-Z]\.? )*[A-Z][a-z]")
 _WORD = re.compile(r"[\w'’-]+")
 _POSSESSIVE = re.compile(r"['’]s$")
 

@@ -7,14 +7,13 @@ receive an update report in 3 months time – December 2015"). Each is kept with
 it can be cited like any answer.
 """
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from councils.text import sentence_spans
 from councils.commitments import COMMITMENT
-from councils.dates import MONTH_NAMES, MONTHS
+from councils.dates import MONTH_NAMES, MONTHS, month_end
 
 # A "would ..." inside a relative clause describes something ("a plan which would address the
 # concerns"); it is not an undertaking.
@@ -45,7 +44,7 @@ def _add_months(start: date, months: int) -> date:
     month = start.month - 1 + months
     year = start.year + month // 12
     month = month % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(start.day, month_end(year, month).day))
 
 
 def due_of(sentence: str, meeting: date | None) -> tuple[str | None, str | None]:
@@ -56,7 +55,7 @@ def due_of(sentence: str, meeting: date | None) -> tuple[str | None, str | None]
         month = MONTHS[month_year.group(1).lower()]
         year = int(month_year.group(2))
         text = (in_months.group(0) + " – " if in_months else "") + month_year.group(0)
-        return text, date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+        return text, month_end(year, month).isoformat()
     if in_months:
         count = in_months.group(1).lower()
         months = int(count) if count.isdigit() else _NUMBER_WORDS[count]
@@ -65,7 +64,7 @@ def due_of(sentence: str, meeting: date | None) -> tuple[str | None, str | None]
     if month_only and meeting:
         month = MONTHS[month_only.group(1).lower()]
         year = meeting.year + (1 if month < meeting.month else 0)
-        return month_only.group(0), date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+        return month_only.group(0), month_end(year, month).isoformat()
     for pattern, label in DUE_PHRASES:
         if pattern.search(sentence):
             if label == "later in the summer" and meeting:

@@ -1,11 +1,10 @@
-import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date
 
 from haystack import component
 
-from councils.dates import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, YEAR
+from councils.dates import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, YEAR, month_end
 from councils.authorities import authority_registry
 from indexes import SearchFilter
 
@@ -60,16 +59,12 @@ class Scope:
     event: bool = False
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year = day.year + month // 12
     if year > date.max.year:
         return date.max
-    return _month_end(year, month % 12 + 1)
+    return month_end(year, month % 12 + 1)
 
 
 def _period(year: int, month: int | None = None) -> tuple[date, date] | None:
@@ -78,7 +73,7 @@ def _period(year: int, month: int | None = None) -> tuple[date, date] | None:
         return None
     if month is None:
         return date(year, 1, 1), date(year, 12, 31)
-    return date(year, month, 1), _month_end(year, month)
+    return date(year, month, 1), month_end(year, month)
 
 
 def _month_period(match: re.Match) -> tuple[date, date] | None:

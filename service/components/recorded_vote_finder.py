@@ -1,4 +1,3 @@
-import calendar
 import math
 import re
 from datetime import date
@@ -6,9 +5,9 @@ from datetime import date
 import numpy as np
 from haystack import component
 
-from councils.dates import MONTH_YEAR, MONTHS, all_dates
+from councils.dates import MONTH_YEAR, MONTHS, all_dates, month_end
 from councils.minutes import RecordedVote, agenda_items, heading, motions, recorded_votes
-from councils.shapes import CALENDAR_DATE
+from councils.shapes import CALENDAR_DATE, MEMBER_TITLE
 from councils.text import PARAGRAPH_BREAK
 from indexes import ScrutinyIndex, SearchFilter
 from service.answering.question import STOPWORDS, stems
@@ -49,9 +48,9 @@ _ELECTION = re.compile(
 _MOTION = re.compile(r"\b(?:motion|amendment|recommendations?|resolution)\b", re.I)
 # How one member voted: a tally lists names, but a member missing from it (absent, or not
 # recorded) is not an answer, and the whole tally does not say which way one person went.
-_ONE_MEMBER = re.compile(r"\b(?:how|which way|did)\s+(?:did\s+)?(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor)\.?\s+[A-Z][\w'’-]+\s+vote\b")
+_ONE_MEMBER = re.compile(rf"\b(?:how|which way|did)\s+(?:did\s+)?{MEMBER_TITLE}\.?\s+[A-Z][\w'’-]+\s+vote\b")
 # "Mr Streatfeild's amendment": the member who proposed it.
-_PROPOSER = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Cllr|Councillor)\.?\s+(?:[A-Z][\w-]+\s+)?([A-Z][\w-]+)['’]s\s+(?:[\w-]+\s+){0,3}?(?:amendment|motion)\b")
+_PROPOSER = re.compile(rf"\b{MEMBER_TITLE}\.?\s+(?:[A-Z][\w-]+\s+)?([A-Z][\w-]+)['’]s\s+(?:[\w-]+\s+){{0,3}}?(?:amendment|motion)\b")
 # The words of asking about a vote, which say nothing about which motion it was.
 _VOTE_WORDS = frozenset(stems(
     "vote votes voted voting count tally figures numbers breakdown many councillor councillors member members "
@@ -113,7 +112,7 @@ def meeting_dates(question: str, filters: SearchFilter) -> dict:
         since, until = days[0], days[-1]
     elif months:
         since = date(*months[0], 1)
-        until = date(*months[-1], calendar.monthrange(*months[-1])[1])
+        until = month_end(*months[-1])
     else:
         return {}
     return {"since": max(since, filters.since or since), "until": min(until, filters.until or until)}
