@@ -245,12 +245,18 @@ def answer_is_right(known: KnownAnswer, scored: ScoredCandidates, quotes: list[t
     return False
 
 
+def base_answerer(engine: QueryEngine) -> LearnedAnswerer:
+    """The answer stage to train, with base MiniLM and the passage counts the engine serves
+    (SCRUTINY_ANSWER_PASSAGES, _RANKED): the model learns from the passages it will read."""
+    return LearnedAnswerer(model=engine.index.settings.model, policy=engine.settings.answer_policy())
+
+
 def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: EncoderTraining = EncoderTraining(), keep_rows: bool = False) -> AnswerModel:
     """Fit and return the answer model (not saved); its encoder is written in `workdir`, and with
     `keep_rows` the featurised train and dev questions too (rows.pkl)."""
     started = time.perf_counter()
     base_model = engine.index.settings.model
-    answerer = LearnedAnswerer(model=base_model)
+    answerer = base_answerer(engine)
     questions = load_known_answers(split="train")
     train_asked = ask_all(engine, questions)
     dev_asked = ask_all(engine, load_known_answers(split="dev"))
@@ -321,6 +327,7 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
         "max_false_abstention": MAX_FALSE_ABSTENTION,
         "off_topic_quantile": OFF_TOPIC_QUANTILE,
         "regularisation_c": REGULARISATION_C,
+        "passages": {"read": answerer.policy.passages_read, "ranked": answerer.policy.passages_ranked},
         "seconds": round(time.perf_counter() - started, 1),
     }
     return AnswerModel(sentence, confidence, round(threshold, 6), provenance, round(relevance_floor, 6), encoder, answerable=holds)

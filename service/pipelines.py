@@ -8,7 +8,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from haystack import Pipeline  # noqa: E402
 
 from indexes import ScrutinyIndex  # noqa: E402
-from service.answering.policy import AnswerPolicy  # noqa: E402
 from service.components.extractive_answerer import RULES_MIN_CONFIDENCE, ExtractiveAnswerer  # noqa: E402
 from service.components.learned_answerer import LearnedAnswerer  # noqa: E402
 from service.components.hybrid_retriever import HybridRetriever  # noqa: E402
@@ -76,7 +75,7 @@ def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expan
         answerer = LearnedAnswerer(
             model=index.settings.model,
             min_confidence=settings.min_confidence,
-            policy=AnswerPolicy(passages_read=settings.answer_passages, passages_ranked=settings.answer_passages_ranked),
+            policy=settings.answer_policy(),
             sentence_vectors=str(index.sentence_vectors_folder),
         )
     else:

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from councils.access import Role
+from service.answering.policy import AnswerPolicy
 from indexes import IndexSettings
 from indexes.settings import PROJECT_ROOT
 
@@ -39,6 +40,10 @@ class ServiceSettings(BaseSettings):
     # Weights of the (dense, BM25) branches in the fusion (SCRUTINY_FUSION: rrf or score); None = equal.
     fusion_weights: tuple[float, float] | None = None
     max_question_chars: int = Field(default=500, ge=10)
+
+    def answer_policy(self) -> AnswerPolicy:
+        """The answer stage's policy with these passage counts (served and trained alike)."""
+        return AnswerPolicy(passages_read=self.answer_passages, passages_ranked=self.answer_passages_ranked)
 
     # -- access control (service/auth.py) --
     # API keys, stored as digests; with none, the service is open and bound to loopback only.

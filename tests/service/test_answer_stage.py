@@ -1092,3 +1092,18 @@ def test_only_the_learned_answerer_is_given_the_passages_it_ranks(sample_index_p
             engine = QueryEngine(index, settings.model_copy(update={"answerer": answerer}))
             passages = engine.run_ask_pipeline(AskRequest(question="What did the director say about caseloads?"))["deduplicator"]["passages"]
             assert len(passages) == given
+
+
+def test_the_answer_stage_served_and_trained_reads_the_passage_counts_set(sample_index_path):
+    """SCRUTINY_ANSWER_PASSAGES and _RANKED reach the served answerer and the one trained."""
+    from eval.train_answerer import base_answerer
+    from indexes import IndexSettings, open_index
+    from service.engine import QueryEngine
+    from service.settings import ServiceSettings
+
+    default = ServiceSettings(index=IndexSettings(index_path=sample_index_path))
+    with open_index(default.index) as index:
+        for settings, expected in ((default, (8, 24)), (default.model_copy(update={"answer_passages": 6, "answer_passages_ranked": 12}), (6, 12))):
+            engine = QueryEngine(index, settings)
+            for answerer in (engine.ask_pipeline.get_component("answerer"), base_answerer(engine)):
+                assert (answerer.policy.passages_read, answerer.policy.passages_ranked) == expected
