@@ -96,7 +96,7 @@ SHARE = re.compile(
 # million", "£426k"). A bare number is not one: tables in pounds carry their unit in a heading.
 MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|pounds)\b", re.I)
 # A person or body: a title and a name, or two or more capitalised words not opening the sentence.
-NAME = re.compile(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|Sir|Dame)\.? [A-Z]|(?<=[a-z,;:] )[A-Z][a-z]+(?: (?:of |and |for )?[A-Z][a-z]+)+")
+NAME = re.compile(rf"\b{MEMBER_TITLE}\.? [A-Z]|(?<=[a-z,;:] )[A-Z][a-z]+(?: (?:of |and |for )?[A-Z][a-z]+)+")
 CAUSE = re.compile(
     r"\b(?:because|due to|owing to|as a result|result(?:s|ed|ing)? (?:in|from)|in order to|so that|the reason|reasons?|caused|led to|lead to|driven by|following|since|therefore|given that|in response to)\b",
     re.I,
