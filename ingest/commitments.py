@@ -14,6 +14,7 @@ from datetime import date
 from councils.text import sentence_spans
 from councils.commitments import COMMITMENT
 from councils.dates import MONTH_NAMES, MONTHS, month_end
+from councils.shapes import MEMBER_TITLE
 
 # A "would ..." inside a relative clause describes something ("a plan which would address the
 # concerns"); it is not an undertaking.
@@ -23,7 +24,7 @@ _HEDGED = re.compile(r"\b(?:it was hoped|hoped that|it was expected)\b", re.I)
 
 WHO = re.compile(
     r"\b(?:[Tt]he (?:Director(?: of [A-Z][\w’' –-]+?(?= (?:undertook|explained|added|confirmed|said|would|introduced)| –|,|$))?|Commissioner|Chairman|Chair|Leader|Cabinet Member(?: for [A-Z][\w’']+(?: (?:[A-Z][\w’']+|and|of))*)?|Head of [A-Z][\w’']+(?: (?:[A-Z][\w’']+|and|of))*|Corporate Director(?: (?:[A-Z][\w’']+|and|of))*|Committee|Commission|service)"
-    r"|(?:Mr|Mrs|Ms|Dr|Cllr|Councillor) [A-Z][a-z]+(?: [A-Z][a-z]+)?"
+    rf"|{MEMBER_TITLE} [A-Z][a-z]+(?: [A-Z][a-z]+)?"
     r"|[A-Z][a-z]+ [A-Z][a-z]+(?= (?:undertook|stated|advised|explained|confirmed|concluded|added))"
     r"|(?:he|she))\b"
 )

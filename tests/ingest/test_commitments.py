@@ -39,3 +39,10 @@ def test_descriptions_and_hopes_are_not_commitments():
     found = find_commitments(text, "2020-01-09")
     assert [c.quote for c in found] == ["The Director undertook to circulate the figures."]
     assert found[0].who == "The Director"
+
+
+def test_the_maker_is_whoever_a_member_title_names_but_not_a_word_that_starts_like_one():
+    made = find_commitments("Miss Stone said she would report back to the next meeting.", "2024-01-10")
+    assert [c.who for c in made] == ["Miss Stone"]
+    made = find_commitments("Mission Control said it would report back to the next meeting.", "2024-01-10")
+    assert [c.who for c in made] == [None]
