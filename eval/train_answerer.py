@@ -65,8 +65,11 @@ class Collected:
 def ask_all(engine: QueryEngine, questions: list[KnownAnswer]) -> list[Asked]:
     asked = []
     for known in questions:
+        # The pipeline runs the rules answerer (the learned one needs the model being trained),
+        # but hands on the passages the learned answerer is given.
         result = engine.run_ask_pipeline(
-            AskRequest(question=known.question, filters=Filters(**known.filters)), outputs={"scope", "expander", "inspection_facts"}
+            AskRequest(question=known.question, filters=Filters(**known.filters)), outputs={"scope", "expander", "inspection_facts"},
+            for_answerer="learned",
         )
         asked.append(
             Asked(known, result["inspection_facts"]["answer"] is not None, result["scope"]["topic"], result["expander"]["additions"],

@@ -150,14 +150,19 @@ class QueryEngine:
             message=message,
         )
 
-    def run_ask_pipeline(self, request: AskRequest, mode: Mode = "hybrid", outputs: set[str] = frozenset()) -> dict:
+    def passages_given(self, answerer: str | None = None) -> int:
+        """How many passages an answerer (default: the one configured) is given. The learned
+        answerer ranks more passages than it reads; the rules answerer weighs terms over all it
+        is given, so it gets what it reads."""
+        ranked = self.settings.answer_passages_ranked if (answerer or self.settings.answerer) == "learned" else 0
+        return max(self.settings.answer_passages, ranked)
+
+    def run_ask_pipeline(self, request: AskRequest, mode: Mode = "hybrid", outputs: set[str] = frozenset(), for_answerer: str | None = None) -> dict:
         """The ask pipeline's raw outputs for a request (the answerer's, the deduplicator's and
-        any other component's named in `outputs`); training reads the same passages users get."""
+        any other component's named in `outputs`), with the passages `for_answerer` (default:
+        the configured one) is given: training reads the passages users' answerer gets."""
         search_filter = self.resolve_filters(request.filters)
-        # The learned answerer ranks more passages than it reads; the rules answerer weighs terms
-        # over all it is given, so it gets what it reads.
-        ranked = self.settings.answer_passages_ranked if self.settings.answerer == "learned" else 0
-        k = max(request.k, self.settings.answer_passages, ranked)
+        k = max(request.k, self.passages_given(for_answerer))
         return self.ask_pipeline.run(
             {
                 "expander": {"query": request.question},

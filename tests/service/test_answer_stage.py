@@ -1094,6 +1094,23 @@ def test_only_the_learned_answerer_is_given_the_passages_it_ranks(sample_index_p
             assert len(passages) == given
 
 
+def test_training_reads_the_passages_the_learned_answerer_is_given(sample_index_path):
+    """train-answerer runs the pipeline with the rules answerer (the learned one needs the model
+    being trained), yet it must learn from the 24 passages users' answer stage ranks, not 8."""
+    from eval.known_answers import KnownAnswer
+    from eval.train_answerer import ask_all
+    from indexes import IndexSettings, open_index
+    from service.engine import QueryEngine
+    from service.settings import ServiceSettings
+
+    settings = ServiceSettings(index=IndexSettings(index_path=sample_index_path), answerer="rules", relevance_floor=-1.0)
+    known = KnownAnswer(id="t1", question="What did the director say about caseloads?", kind="fact", split="train", part="seed", answerable=True)
+    with open_index(settings.index) as index:
+        engine = QueryEngine(index, settings)
+        [asked] = ask_all(engine, [known])
+        assert len(asked.passages) == settings.answer_passages_ranked > settings.answer_passages
+
+
 def test_the_answer_stage_served_and_trained_reads_the_passage_counts_set(sample_index_path):
     """SCRUTINY_ANSWER_PASSAGES and _RANKED reach the served answerer and the one trained."""
     from eval.train_answerer import base_answerer
