@@ -1,9 +1,10 @@
 """Trains the answer model: the sentence encoder (MiniLM fine-tuned) and the sentence model on the
 train split, the confidence and answerability models and the abstention threshold on the train
-and dev splits, each question run through the same ask pipeline (and so the same passages) users get at the API's defaults. The test
+and dev splits, each question run through the ask pipeline at the API's defaults, the answer
+stage given the passages the served one is given (SCRUTINY_ANSWER_PASSAGES, _RANKED). The test
 split is never read here.
 
-    scrutiny train-answerer --index var/full     # ~15 minutes on 2 cores over the whole corpus
+    scrutiny train-answerer --index var/full     # ~40 minutes on 2 cores over the whole corpus
 
 The sentence model's similarity features come from the fine-tuned encoder. On its own training
 questions that encoder is too good to be true, so the train features are cross-fitted: train

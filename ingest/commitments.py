@@ -24,7 +24,8 @@ _HEDGED = re.compile(r"\b(?:it was hoped|hoped that|it was expected)\b", re.I)
 
 WHO = re.compile(
     r"\b(?:[Tt]he (?:Director(?: of [A-Z][\w’' –-]+?(?= (?:undertook|explained|added|confirmed|said|would|introduced)| –|,|$))?|Commissioner|Chairman|Chair|Leader|Cabinet Member(?: for [A-Z][\w’']+(?: (?:[A-Z][\w’']+|and|of))*)?|Head of [A-Z][\w’']+(?: (?:[A-Z][\w’']+|and|of))*|Corporate Director(?: (?:[A-Z][\w’']+|and|of))*|Committee|Commission|service)"
-    rf"|{MEMBER_TITLE} [A-Z][a-z]+(?: [A-Z][a-z]+)?"
+    # A title before a name, but not the safety term "near miss" ("the Near Miss Review").
+    rf"|(?<![Nn]ear ){MEMBER_TITLE} [A-Z][a-z]+(?: [A-Z][a-z]+)?"
     r"|[A-Z][a-z]+ [A-Z][a-z]+(?= (?:undertook|stated|advised|explained|confirmed|concluded|added))"
     r"|(?:he|she))\b"
 )

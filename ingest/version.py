@@ -11,6 +11,6 @@ A stored document built by another version is re-processed on the next run."""
 # (not raised: a report cover sheet's fields run together on one line are sentences of their own,
 #    which changed no chunk and no commitment of the shared corpus: chunks are cut at paragraphs
 #    first, and a cover sheet is short.)
-# (not raised: a commitment's maker is named by any member title, "Miss" and "Sir" too, which
+# (not raised: a commitment's maker is named by any member title, "Miss", "Sir" and "Dame" too, which
 #    changed no commitment of the shared corpus.)
 PIPELINE_VERSION = "5"

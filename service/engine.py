@@ -35,7 +35,7 @@ from service.schemas import (
     SearchResponse,
     source_fields,
 )
-from service.settings import ServiceSettings
+from service.settings import Answerer, ServiceSettings
 
 logger = logging.getLogger(__name__)
 
@@ -150,14 +150,16 @@ class QueryEngine:
             message=message,
         )
 
-    def passages_given(self, answerer: str | None = None) -> int:
-        """How many passages an answerer (default: the one configured) is given. The learned
+    def passages_given(self, answerer: Answerer | None = None) -> int:
+        """How many passages an answerer (None: the one configured) is given. The learned
         answerer ranks more passages than it reads; the rules answerer weighs terms over all it
         is given, so it gets what it reads."""
-        ranked = self.settings.answer_passages_ranked if (answerer or self.settings.answerer) == "learned" else 0
+        if answerer is None:
+            answerer = self.settings.answerer
+        ranked = self.settings.answer_passages_ranked if answerer == "learned" else 0
         return max(self.settings.answer_passages, ranked)
 
-    def run_ask_pipeline(self, request: AskRequest, mode: Mode = "hybrid", outputs: set[str] = frozenset(), for_answerer: str | None = None) -> dict:
+    def run_ask_pipeline(self, request: AskRequest, mode: Mode = "hybrid", outputs: set[str] = frozenset(), for_answerer: Answerer | None = None) -> dict:
         """The ask pipeline's raw outputs for a request (the answerer's, the deduplicator's and
         any other component's named in `outputs`), with the passages `for_answerer` (default:
         the configured one) is given: training reads the passages users' answerer gets."""

@@ -9,9 +9,12 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from councils.access import Role
-from service.answering.policy import AnswerPolicy
 from indexes import IndexSettings
 from indexes.settings import PROJECT_ROOT
+from service.answering.policy import AnswerPolicy
+
+# The answer stages: the learned one, and the previous hand-weighted one kept to compare against.
+Answerer = Literal["learned", "rules"]
 
 
 class ServiceSettings(BaseSettings):
@@ -29,7 +32,7 @@ class ServiceSettings(BaseSettings):
     # "learned": sentences chosen by the model trained on the train split, abstention by the
     # answerability model fitted on train and dev (service/models/answer_model.json). "rules": the previous
     # hand-weighted answerer, kept to compare against (`scrutiny eval --compare-answerers`).
-    answerer: Literal["learned", "rules"] = "learned"
+    answerer: Answerer = "learned"
     # Overrides the answerer's abstention threshold (learned: the one chosen on train and dev; rules: 0.47).
     min_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     semantic_weight: float = Field(default=0.5, ge=0.0, le=1.0)
@@ -40,10 +43,6 @@ class ServiceSettings(BaseSettings):
     # Weights of the (dense, BM25) branches in the fusion (SCRUTINY_FUSION: rrf or score); None = equal.
     fusion_weights: tuple[float, float] | None = None
     max_question_chars: int = Field(default=500, ge=10)
-
-    def answer_policy(self) -> AnswerPolicy:
-        """The answer stage's policy with these passage counts (served and trained alike)."""
-        return AnswerPolicy(passages_read=self.answer_passages, passages_ranked=self.answer_passages_ranked)
 
     # -- access control (service/auth.py) --
     # API keys, stored as digests; with none, the service is open and bound to loopback only.
@@ -76,6 +75,10 @@ class ServiceSettings(BaseSettings):
         loopback = ["127.0.0.1", "localhost", "::1"]
         bound = [] if self.host in ("0.0.0.0", "::", "", *loopback) else [self.host]
         return list(dict.fromkeys([*loopback, *bound, *self.trusted_hosts]))
+
+    def answer_policy(self) -> AnswerPolicy:
+        """The answer stage's policy with these passage counts (served and trained alike)."""
+        return AnswerPolicy(passages_read=self.answer_passages, passages_ranked=self.answer_passages_ranked)
 
 
 @lru_cache(maxsize=1)

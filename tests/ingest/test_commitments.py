@@ -46,3 +46,5 @@ def test_the_maker_is_whoever_a_member_title_names_but_not_a_word_that_starts_li
     assert [c.who for c in made] == ["Miss Stone"]
     made = find_commitments("Mission Control said it would report back to the next meeting.", "2024-01-10")
     assert [c.who for c in made] == [None]
+    made = find_commitments("The Near Miss Review said it would report back to the next meeting.", "2024-01-10")
+    assert [c.who for c in made] == [None]

@@ -1120,7 +1120,16 @@ def test_the_answer_stage_served_and_trained_reads_the_passage_counts_set(sample
 
     default = ServiceSettings(index=IndexSettings(index_path=sample_index_path))
     with open_index(default.index) as index:
-        for settings, expected in ((default, (8, 24)), (default.model_copy(update={"answer_passages": 6, "answer_passages_ranked": 12}), (6, 12))):
+        for settings, expected in ((default, (default.answer_passages, default.answer_passages_ranked)), (default.model_copy(update={"answer_passages": 6, "answer_passages_ranked": 12}), (6, 12))):
             engine = QueryEngine(index, settings)
             for answerer in (engine.ask_pipeline.get_component("answerer"), base_answerer(engine)):
                 assert (answerer.policy.passages_read, answerer.policy.passages_ranked) == expected
+
+
+def test_a_model_served_with_passage_counts_it_was_not_trained_with_says_so(caplog):
+    from indexes import IndexSettings
+
+    for policy, warned in ((AnswerPolicy(passages_read=6, passages_ranked=12), True), (AnswerPolicy(), False)):
+        caplog.clear()
+        LearnedAnswerer(model=IndexSettings().model, policy=policy).warm_up()
+        assert ("was trained reading" in caplog.text) is warned
