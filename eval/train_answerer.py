@@ -37,6 +37,15 @@ from service.schemas import AskRequest, Filters
 MAX_FALSE_ABSTENTION = 0.05
 # L2 strength of every model fitted here (scikit-learn's default; not tuned).
 REGULARISATION_C = 1.0
+# The direction each answer-level feature may push the probability that an answer is right or
+# that the question is answerable. Several are near copies of one another (what the question
+# shares with the quote, with its context, with all passages), and a free fit gave some the
+# opposite sign (more of the question unmentioned anywhere read as more answerable), which held
+# on the whole corpus and failed on a small index, where the shares fall elsewhere. The gap to
+# the runner-up sentence is left free: a close second can mean two answering sentences.
+ANSWER_LEVEL_SIGNS = {
+    "best_logit": 1, "unseen_share": -1, "entities_quote": 1, "entities_context": 1, "cos_passage": 1, "shape_missing": -1, "coverage_quote": 1,
+}
 # Groups of train documents for cross-fitting the encoder's features.
 FOLDS = 2
 # The meaning floor of search: the highest score a search these documents do not discuss reaches
@@ -169,12 +178,25 @@ def _standardisation(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> tu
     return mean, scale
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Logistic:
-    from sklearn.linear_model import LogisticRegression
+def fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], signs: dict[str, int] | None = None) -> Logistic:
+    """A logistic regression (L2 as scikit-learn's default) on standardised features. `signs`
+    keeps a named feature's weight >= 0 (+1) or <= 0 (-1): scikit-learn's solver takes no bounds."""
+    from scipy.optimize import minimize
 
     mean, scale = _standardisation(x, y, names)
-    model = LogisticRegression(C=REGULARISATION_C, max_iter=2000).fit((x - mean) / scale, y)
-    return Logistic(names, mean.astype(np.float32), scale.astype(np.float32), model.coef_[0].astype(np.float32), float(model.intercept_[0]))
+    z = (x - mean) / scale
+
+    def loss(p: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = p[:-1], p[-1]
+        t = z @ w + b
+        q = 1.0 / (1.0 + np.exp(-t))
+        value = float(np.sum(np.logaddexp(0.0, t) - y * t) + 0.5 * w @ w / REGULARISATION_C)
+        return value, np.append(z.T @ (q - y) + w / REGULARISATION_C, np.sum(q - y))
+
+    sign = [(signs or {}).get(name, 0) for name in names]
+    bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in sign] + [(None, None)]
+    p = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds).x
+    return Logistic(names, mean.astype(np.float32), scale.astype(np.float32), p[:-1].astype(np.float32), float(p[-1]))
 
 
 def with_candidates(rows: list[Collected]) -> list[Collected]:
@@ -293,6 +315,30 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
         # again without fine-tuning and featurising anew.
         with open(workdir / "rows.pkl", "wb") as f:
             pickle.dump({"held_out": held_out, "dev": dev_rows}, f)
+    confidence, holds, threshold, from_dev = answer_level(answerer, held_out, dev_rows, sentence, log)
+    relevance_floor = search_floor(engine, load_known_answers(split="dev"), log)
+    provenance = {
+        "trained_on": "train split (encoder, cross-fitted in %d groups by document, and sentence model, listwise), "
+        "train and dev splits (confidence and answerability models, abstention threshold)" % FOLDS,
+        "train_questions": len(questions),
+        "train_sentences": int(len(y)),
+        "answer_level_questions": {"train": int((~from_dev).sum()), "dev": int(from_dev.sum())},
+        "encoder": {"base": Path(base_model).name, **vars(encoder_settings)},
+        "max_false_abstention": MAX_FALSE_ABSTENTION,
+        "off_topic_quantile": OFF_TOPIC_QUANTILE,
+        "regularisation_c": REGULARISATION_C,
+        "answer_level_signs": ANSWER_LEVEL_SIGNS,
+        "passages": {"read": answerer.policy.passages_read, "ranked": answerer.policy.passages_ranked},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    return AnswerModel(sentence, confidence, round(threshold, 6), provenance, round(relevance_floor, 6), encoder, answerable=holds)
+
+
+def answer_level(
+    answerer: LearnedAnswerer, held_out: list[list[Collected]], dev_rows: list[Collected], sentence: Logistic, log=print
+) -> tuple[Logistic, Logistic, float, np.ndarray]:
+    """The confidence and answerability models and the abstention threshold, fitted on the
+    featurised train groups (`held_out`) and dev questions; also which answers came from dev."""
     # The answer-level models learn from train and dev answers given as a user gets them, from a
     # sentence model that never saw the question: each train group's answers come from a sentence
     # model fitted on the other groups; dev's from the one shipped. About 700 questions, 110
@@ -307,8 +353,8 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
     answerable = np.asarray([a[2] for a in answers])
     from_dev = np.asarray([a[3] for a in answers])
     lacks = np.asarray([a[4] for a in answers])
-    confidence = fit_logistic(features, right, CONFIDENCE_FEATURES)
-    holds = fit_logistic(features, answerable.astype(np.float32), CONFIDENCE_FEATURES)
+    confidence = fit_logistic(features, right, CONFIDENCE_FEATURES, ANSWER_LEVEL_SIGNS)
+    holds = fit_logistic(features, answerable.astype(np.float32), CONFIDENCE_FEATURES, ANSWER_LEVEL_SIGNS)
     # Answers without the figure or name asked for are declined whatever the threshold: they
     # spend the false-abstention budget first.
     probabilities = np.where(lacks, 0.0, holds.probability(features))
@@ -320,21 +366,7 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
             f"declines {int((declined & ~answerable[part]).sum())}/{int((~answerable[part]).sum())} unanswerable, "
             f"{int((declined & answerable[part]).sum())}/{int(answerable[part].sum())} answerable"
         )
-    relevance_floor = search_floor(engine, load_known_answers(split="dev"), log)
-    provenance = {
-        "trained_on": "train split (encoder, cross-fitted in %d groups by document, and sentence model, listwise), "
-        "train and dev splits (confidence and answerability models, abstention threshold)" % FOLDS,
-        "train_questions": len(questions),
-        "train_sentences": int(len(y)),
-        "answer_level_questions": {"train": int((~from_dev).sum()), "dev": int(from_dev.sum())},
-        "encoder": {"base": Path(base_model).name, **vars(encoder_settings)},
-        "max_false_abstention": MAX_FALSE_ABSTENTION,
-        "off_topic_quantile": OFF_TOPIC_QUANTILE,
-        "regularisation_c": REGULARISATION_C,
-        "passages": {"read": answerer.policy.passages_read, "ranked": answerer.policy.passages_ranked},
-        "seconds": round(time.perf_counter() - started, 1),
-    }
-    return AnswerModel(sentence, confidence, round(threshold, 6), provenance, round(relevance_floor, 6), encoder, answerable=holds)
+    return confidence, holds, threshold, from_dev
 
 
 def answer_rows(answerer: LearnedAnswerer, sentence: Logistic, rows: list[Collected]) -> list[tuple[np.ndarray, bool, bool, bool, bool]]:

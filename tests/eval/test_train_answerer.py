@@ -192,3 +192,17 @@ def test_the_abstention_threshold_turns_away_at_most_five_percent_of_answerable_
     threshold = abstention_threshold(probabilities)
     assert (probabilities < threshold).sum() == 5
     assert (probabilities < abstention_threshold(probabilities[:39])).sum() <= 1  # 5% of 39 is 1
+
+
+def test_an_answer_level_feature_keeps_the_sign_it_is_given():
+    """Two near copies of one signal: a free fit gives the copy the opposite sign (it is the other
+    one's correction), which fails where the two part; a signed fit keeps it at zero or above."""
+    rng = np.random.default_rng(0)
+    signal = rng.normal(size=4000)
+    copy = signal + rng.normal(scale=0.3, size=4000)
+    y = (rng.random(4000) < 1 / (1 + np.exp(-(3 * signal - 1.5 * copy)))).astype(np.float32)
+    x = np.column_stack([signal, copy])
+    names = ("signal", "copy")
+    assert fit_logistic(x, y, names).coef[1] < -0.1
+    signed = fit_logistic(x, y, names, {"signal": 1, "copy": 1})
+    assert signed.coef[1] >= 0 and signed.coef[0] > 0.1
