@@ -6,6 +6,7 @@ thread pool is full.
 """
 
 import asyncio
+import contextlib
 import gc
 import json
 import re
@@ -262,6 +263,18 @@ class LiveServer:
         self.thread.join(timeout=30)
 
 
+@contextlib.contextmanager
+def frozen_heap():
+    """The heap earlier tests left, collected and frozen for a timed block: in the whole suite a
+    collection of it has stalled one probe ~0.5 s, which is not what these tests measure."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 async def timings_under_load(url: str, busy_requests: int, probe_path: str, seconds_busy: float) -> tuple[list[float], int, int]:
     """Fires `busy_requests` slow searches at once, then times `probe_path` while they run.
     Returns the probe timings, the searches that failed, and how many searches were still
@@ -285,17 +298,10 @@ async def timings_under_load(url: str, busy_requests: int, probe_path: str, seco
 def test_liveness_answers_while_every_worker_thread_is_busy(tmp_path):
     from service.app import create_app
 
-    # No queueing in front of the pool: 64 searches hold all 40 worker threads for 3 s. The heap
-    # earlier tests left is frozen, as below: in the whole suite its collection once stalled the
-    # first probe ~0.5 s, which is not what is measured here.
+    # No queueing in front of the pool: 64 searches hold all 40 worker threads for 3 s.
     app = create_app(keyless_settings(tmp_path, max_concurrent_queries=1000), engine=SlowEngine(seconds=3.0))
-    gc.collect()
-    gc.freeze()
-    try:
-        with LiveServer(app) as server:
-            live, live_errors, _ = asyncio.run(timings_under_load(server.url, 64, "/health/live", 3.0))
-    finally:
-        gc.unfreeze()
+    with frozen_heap(), LiveServer(app) as server:
+        live, live_errors, _ = asyncio.run(timings_under_load(server.url, 64, "/health/live", 3.0))
     with LiveServer(create_app(keyless_settings(tmp_path, max_concurrent_queries=1000), engine=SlowEngine(seconds=3.0))) as server:
         counting, _, _ = asyncio.run(timings_under_load(server.url, 64, "/health", 3.0))
     assert live_errors == 0
@@ -312,17 +318,11 @@ def test_queued_queries_leave_threads_for_health(tmp_path):
     # so 32 of the pool's 40 threads stay free for /health. Without the limit, 40 searches fill
     # the pool and a /health sent 0.5 s in waits ~2.5-3 s for a thread (the searches queued
     # before it take the first ones freed). The ceiling is a third of that: a free thread answers
-    # in a few milliseconds, but client and server share this test process, and in the whole
-    # suite one probe has stalled ~0.6 s (a collection of the heap earlier tests left; frozen
-    # here so it is not traversed).
+    # in a few milliseconds, but client and server share this test process (the heap is frozen:
+    # `frozen_heap`).
     app = create_app(keyless_settings(tmp_path, max_concurrent_queries=8), engine=SlowEngine(seconds=3.0))
-    gc.collect()
-    gc.freeze()
-    try:
-        with LiveServer(app) as server:
-            counting, errors, running = asyncio.run(timings_under_load(server.url, 48, "/health", 3.0))
-    finally:
-        gc.unfreeze()
+    with frozen_heap(), LiveServer(app) as server:
+        counting, errors, running = asyncio.run(timings_under_load(server.url, 48, "/health", 3.0))
     assert errors == 0
     assert max(counting) < 1000, counting
     assert running > 8, "the probes must run while searches still wait their turn"
