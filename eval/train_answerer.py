@@ -328,7 +328,7 @@ def train(engine: QueryEngine, workdir: Path, log=print, encoder_settings: Encod
         "off_topic_quantile": OFF_TOPIC_QUANTILE,
         "regularisation_c": REGULARISATION_C,
         "answer_level_signs": ANSWER_LEVEL_SIGNS,
-        "passages": {"read": answerer.policy.passages_read, "ranked": answerer.policy.passages_ranked},
+        "passages": answerer.policy.passage_counts(),
         "seconds": round(time.perf_counter() - started, 1),
     }
     return AnswerModel(sentence, confidence, round(threshold, 6), provenance, round(relevance_floor, 6), encoder, answerable=holds)

@@ -36,5 +36,9 @@ class AnswerPolicy:
     # Documents a comparison answer quotes, one best sentence each.
     max_compared_documents: int = 3
 
+    def passage_counts(self) -> dict[str, int]:
+        """The passages read and ranked, as an answer model records those it was trained with."""
+        return {"read": self.passages_read, "ranked": self.passages_ranked}
+
 
 DEFAULT_POLICY = AnswerPolicy()

@@ -102,7 +102,7 @@ class LearnedAnswerer:
         if self._answer_model is None:
             self._answer_model = AnswerModel.load(Path(self.model_path) if self.model_path else None)
             trained = self._answer_model.provenance.get("passages")
-            served = {"read": self.policy.passages_read, "ranked": self.policy.passages_ranked}
+            served = self.policy.passage_counts()
             if trained is not None and trained != served:
                 # It answers, but from passages other than those it learned from: news for the operator.
                 logger.warning("the answer model was trained reading {trained} passages, and is served reading {served}", trained=trained, served=served)
