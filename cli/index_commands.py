@@ -38,13 +38,12 @@ def cmd_index_check(args: argparse.Namespace) -> int:
 
 def cmd_index_sentence_vectors(args: argparse.Namespace) -> int:
     from cli.main import _open_index
-    from service.answering.sentence_encoder import store_sentence_vectors
-    from service.components.learned_answerer import LearnedAnswerer
+    from service.answering.sentence_encoder import store_sentence_vectors, storing_encoder
 
     index = _open_index(args, "scrutiny index sentence-vectors")
     try:
         # The shipped answer model's encoder: the one the service answers with.
-        encoder = LearnedAnswerer(model=index.settings.model).sentence_encoder.encoder
+        encoder = storing_encoder(index.settings.model)
         store_sentence_vectors(index, encoder, log=lambda line: print(line, file=sys.stderr, flush=True))
     finally:
         index.close()

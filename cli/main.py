@@ -40,8 +40,7 @@ def _extend_sentence_vectors(index) -> None:
     (`scrutiny index sentence-vectors`); /ask would encode those sentences each time otherwise.
     The documents are stored already: a failure here is reported, and the ingest still succeeds."""
     from indexes import IndexError_, SentenceVectors
-    from service.answering.sentence_encoder import store_sentence_vectors
-    from service.components.learned_answerer import LearnedAnswerer
+    from service.answering.sentence_encoder import store_sentence_vectors, storing_encoder
 
     if not SentenceVectors.stored_in(index.sentence_vectors_folder):
         return
@@ -50,7 +49,7 @@ def _extend_sentence_vectors(index) -> None:
         print(f"sentence vectors: {line}", file=sys.stderr, flush=True)
 
     try:
-        encoder = LearnedAnswerer(model=index.settings.model).sentence_encoder.encoder
+        encoder = storing_encoder(index.settings.model)
         store_sentence_vectors(index, encoder, log=log, extend_only=True)
     except (OSError, IndexError_, ValueError, KeyboardInterrupt) as e:
         log(f"not updated ({type(e).__name__}: {e}); answers are unchanged, only slower: run `scrutiny index sentence-vectors`")

@@ -23,7 +23,9 @@ class OnnxEncoder:
         vectors = encoder.encode(["NFA rates", "caseloads"])  # (2, 384) float32
     """
 
-    def __init__(self, model: str, cache_dir: str | None = None, threads: int = 2, onnx_file: str | None = None, batch_size: int = MAX_BATCH):
+    def __init__(
+        self, model: str, cache_dir: str | None = None, threads: int = 2, onnx_file: str | None = None, batch_size: int = MAX_BATCH, spinning: bool = False
+    ):
         """
         :param model: Folder of the sentence-transformers model (its tokenizer, and its weights
             unless `onnx_file` is given).
@@ -31,6 +33,11 @@ class OnnxEncoder:
         :param batch_size: Texts per model call. 1 makes an int8 model's vector of a text depend on
             that text alone (its activations are quantised per call), at no cost in speed on this
             machine for sentences.
+        :param spinning: Whether the session's threads spin between calls, waiting for the next:
+            faster for many calls in a row (storing sentence vectors: ~25% more a second at one
+            sentence a call), slower for a service, where the query embedder's and the answer
+            encoder's threads compete for two cores (measured in process: /ask p50 44-47 ms with
+            spinning, 24-28 ms without; eval/README.md).
         :raises ValueError: for a batch size below 1.
         """
         if batch_size < 1:
@@ -45,6 +52,7 @@ class OnnxEncoder:
         self.onnx_file = Path(onnx_file)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
         self._session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
         max_tokens = json.loads((Path(model) / "sentence_bert_config.json").read_text()).get("max_seq_length", 256)
         self._tokenizer = Tokenizer.from_file(str(self.tokenizer_file))
@@ -77,6 +85,8 @@ class OnnxEncoder:
         return out
 
 @lru_cache(maxsize=4)
-def shared_encoder(model: str, cache_dir: str | None = None, threads: int = 2, onnx_file: str | None = None, batch_size: int = MAX_BATCH) -> OnnxEncoder:
-    """One encoder per model (or ONNX file), cache folder and batch size in a process."""
-    return OnnxEncoder(model, cache_dir, threads, onnx_file, batch_size)
+def shared_encoder(
+    model: str, cache_dir: str | None = None, threads: int = 2, onnx_file: str | None = None, batch_size: int = MAX_BATCH, spinning: bool = False
+) -> OnnxEncoder:
+    """One encoder per model (or ONNX file), cache folder, batch size and thread habit in a process."""
+    return OnnxEncoder(model, cache_dir, threads, onnx_file, batch_size, spinning)

@@ -10,12 +10,15 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime
+from haystack import logging
 
 from indexes import ScrutinyIndex, SentenceVectors, SentenceVectorsError
 from indexes.sentence_vectors import sentence_keys
 from service.answering.features import split_candidates
-from service.answering.model import file_sha256
-from service.onnx_encoder import OnnxEncoder
+from service.answering.model import AnswerModel, file_sha256
+from service.onnx_encoder import OnnxEncoder, shared_encoder
+
+logger = logging.getLogger(__name__)
 
 # Part of every encoder id: raise it when what a stored vector is changes (pooling, rounding,
 # batching), so vectors made the old way are not used.
@@ -68,6 +71,39 @@ class SentenceEncoder:
             missing = np.flatnonzero(~found)
             vectors[missing] = rounded(self.encoder.encode([texts[i] for i in missing]))
         return vectors
+
+
+def answer_sentence_encoder(model: str, onnx_file: Path | None, stored_in: str | Path | None) -> SentenceEncoder:
+    """The answer stage's sentence encoder (the fine-tuned ONNX file, or base MiniLM for None), one
+    text per call so that a sentence's vector is its own and can be stored, reading the vectors
+    stored in `stored_in` when this encoder made them. Answers and rankings are the same without
+    them, only slower, so unreadable or missing vectors are logged, not raised."""
+    encoder = shared_encoder(model, onnx_file=str(onnx_file) if onnx_file else None, batch_size=1)
+    if not stored_in:
+        return SentenceEncoder(encoder)
+    try:
+        sentence_encoder = SentenceEncoder(encoder, Path(stored_in))
+    except SentenceVectorsError as e:
+        logger.error("not using the stored sentence vectors: {error}", error=str(e))
+        return SentenceEncoder(encoder)
+    if sentence_encoder.stored is None:
+        # News, not a warning (`make demo` has none).
+        logger.info(
+            "no sentence vectors of the answer encoder in {path}: each search and answer encodes its sentences "
+            "(~100 for 24 passages); `scrutiny index sentence-vectors` stores them",
+            path=str(stored_in),
+        )
+    else:
+        logger.info("read {count} stored sentence vectors of the answer encoder", count=len(sentence_encoder.stored))
+    return sentence_encoder
+
+
+def storing_encoder(model: str) -> OnnxEncoder:
+    """The shipped answer model's encoder as `answer_sentence_encoder` runs it, for encoding many
+    sentences in a row: its threads spin between calls (faster in bulk, slower beside a service's
+    other session). Its vectors are the same, and so is its `encoder_id`."""
+    onnx_file = AnswerModel.load(None).encoder_path
+    return shared_encoder(model, onnx_file=str(onnx_file) if onnx_file else None, batch_size=1, spinning=True)
 
 
 def index_sentences(index: ScrutinyIndex) -> dict[int, str]:

@@ -11,7 +11,6 @@ from councils.authorities import authority_registry
 from councils.dates import YEAR
 from councils.shapes import MONEY, SHARE, WHEN, counts_something, names_a_person
 from councils.text import continues_paragraph, sentence_spans, words_start
-from indexes import SentenceVectorsError
 from service.answering.features import (
     COS_PASSAGE,
     LONG_SENTENCE_WORDS,
@@ -30,8 +29,7 @@ from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.presentation import answer_text
 from service.answering.question import QuestionAnalysis, analyse
-from service.answering.sentence_encoder import SentenceEncoder
-from service.onnx_encoder import shared_encoder
+from service.answering.sentence_encoder import SentenceEncoder, answer_sentence_encoder
 from service.schemas import source_fields
 
 logger = logging.getLogger(__name__)
@@ -117,26 +115,8 @@ class LearnedAnswerer:
 
     def use_encoder(self, onnx_file: Path | None) -> None:
         """Embed sentences and the question with this fine-tuned ONNX encoder (None: base MiniLM),
-        one text per call so that a sentence's vector is its own and can be stored."""
-        encoder = shared_encoder(self.model, onnx_file=str(onnx_file) if onnx_file else None, batch_size=1)
-        if not self.sentence_vectors:
-            self._encoder = SentenceEncoder(encoder)
-            return
-        try:
-            self._encoder = SentenceEncoder(encoder, Path(self.sentence_vectors))
-        except SentenceVectorsError as e:  # answers are the same without them, only slower
-            logger.error("not using the stored sentence vectors: {error}", error=str(e))
-            self._encoder = SentenceEncoder(encoder)
-            return
-        if self._encoder.stored is None:
-            # Answers are the same without them, so this is news, not a warning (`make demo` has none).
-            logger.info(
-                "no sentence vectors of this answer encoder in {path}: each answer encodes its sentences "
-                "(~100 for 24 passages); `scrutiny index sentence-vectors` stores them",
-                path=self.sentence_vectors,
-            )
-        else:
-            logger.info("the answer stage reads {count} stored sentence vectors", count=len(self._encoder.stored))
+        reading the index's stored sentence vectors when it made them."""
+        self._encoder = answer_sentence_encoder(self.model, onnx_file, self.sentence_vectors)
 
     @property
     def sentence_encoder(self) -> SentenceEncoder:
