@@ -26,6 +26,11 @@ class QuestionResult:
     citations: list[dict]
     milliseconds: float
     confidence: float = 0.0
+    # Where /search, asked the question at its defaults (the first page of 10), shows the first
+    # passage that overlaps a sentence labelled as the answer: 1 for first, None when not on the
+    # page or when the question has no labelled sentence (then `searched` is False).
+    search_rank: int | None = None
+    searched: bool = False
 
     @property
     def fact_match(self) -> float:
@@ -63,6 +68,9 @@ class Scores:
     recall_at_5: float | None = None
     mrr: float | None = None
     ndcg_at_5: float | None = None
+    # /search's own first page: the answering passage shown first, and its reciprocal rank.
+    search_hit_at_1: float | None = None
+    search_mrr_at_10: float | None = None
     latency_p50_ms: float | None = None
     latency_p95_ms: float | None = None
     extra: dict = field(default_factory=dict)
@@ -94,6 +102,10 @@ def score(results: list[QuestionResult]) -> Scores:
         scores.citation_precision = _share([hit for r in answerable for hit in r.citation_hits(strict=True)])
         scores.citation_precision_lenient = _share([hit for r in answerable for hit in r.citation_hits(strict=False)])
         scores.false_abstention = _share([r.abstained for r in answerable])
+        searched = [r for r in answerable if r.searched]
+        if searched:
+            scores.search_hit_at_1 = _share([r.search_rank == 1 for r in searched])
+            scores.search_mrr_at_10 = round(statistics.mean(1 / r.search_rank if r.search_rank else 0.0 for r in searched), 4)
     if unanswerable:
         scores.abstention_recall = _share([r.abstained for r in unanswerable])
     abstentions = [r for r in results if r.abstained]

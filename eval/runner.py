@@ -33,7 +33,22 @@ def run_question(engine: QueryEngine, known: KnownAnswer, mode: str = "hybrid") 
                    for c in response.citations],
         milliseconds=milliseconds,
         confidence=response.confidence,
+        search_rank=search_rank(engine, known, mode),
+        searched=bool(known.answerable and known.answers),
     )
+
+
+def search_rank(engine: QueryEngine, known: KnownAnswer, mode: str = "hybrid") -> int | None:
+    """Where /search at its defaults (as a user searches with the question) shows the first
+    passage overlapping a labelled answering sentence, from 1; None if not on its first page."""
+    if not (known.answerable and known.answers):
+        return None
+    page = engine.search(known.question, Filters(**known.filters), mode=mode)
+    for rank, passage in enumerate(page.results, start=1):
+        sources = engine.index.get_document(passage.document_id, with_text=False).get("sources") or [passage.source]
+        if any(known.states_answer(source, passage.start, passage.end) for source in sources):
+            return rank
+    return None
 
 
 def covered_by_index(index, known_answers: list[KnownAnswer]) -> list[KnownAnswer]:
@@ -81,6 +96,7 @@ def build_report(engine: QueryEngine, runs: dict[str, list[QuestionResult]]) -> 
             "min_confidence": settings.min_confidence,
             "answer_passages": settings.answer_passages,
             "answer_passages_ranked": settings.answer_passages_ranked,
+            "search_reranked": settings.search_reranked,
             "request": "AskRequest defaults (k=%d)" % AskRequest.model_fields["k"].default,
         },
         "runs": {name: {kind: asdict(s) for kind, s in scores_by_kind(results).items()} for name, results in runs.items()},
@@ -95,6 +111,7 @@ def build_report(engine: QueryEngine, runs: dict[str, list[QuestionResult]]) -> 
                     "confidence": r.confidence,
                     "fact_match": r.fact_match,
                     "relevant_rank": next((i + 1 for i, s in enumerate(r.retrieved_sources) if r.known.relevant_key(s)), None),
+                    "search_rank": r.search_rank,
                     "answer": r.answer,
                     "milliseconds": round(r.milliseconds, 1),
                 }
@@ -108,7 +125,7 @@ def build_report(engine: QueryEngine, runs: dict[str, list[QuestionResult]]) -> 
 METRICS = [
     ("answered_right", "right"), ("citation_precision", "cite P"), ("citation_precision_lenient", "lenient"),
     ("fact_match", "facts"), ("abstention_recall", "abst R"), ("false_abstention", "false abst"),
-    ("abstention_precision", "abst P"), ("recall_at_5", "R@5"), ("mrr", "MRR"), ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"),
+    ("abstention_precision", "abst P"), ("recall_at_5", "R@5"), ("mrr", "MRR"), ("search_hit_at_1", "search@1"), ("search_mrr_at_10", "search MRR"), ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"),
 ]
 HIGHER_IS_WORSE = {"false_abstention", "latency_p50_ms", "latency_p95_ms"}
 

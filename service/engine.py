@@ -126,6 +126,8 @@ class QueryEngine:
                 "scope": {"filters": search_filter},
                 "retriever": {"top_k": depth, "mode": mode},
                 "deduplicator": {"top_k": depth, "sort": sort},
+                # Newest first needs no ranking.
+                **({"reranker": {"top_n": 0}} if sort == "date" and "reranker" in self.search_pipeline.graph.nodes else {}),
             }
         )
         matches = result["deduplicator"]["passages"]

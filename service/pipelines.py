@@ -14,6 +14,7 @@ from service.components.hybrid_retriever import HybridRetriever  # noqa: E402
 from service.components.inspection_fact_finder import InspectionFactFinder  # noqa: E402
 from service.components.onnx_text_embedder import OnnxTextEmbedder  # noqa: E402
 from service.components.passage_deduplicator import PassageDeduplicator  # noqa: E402
+from service.components.passage_reranker import PassageReranker  # noqa: E402
 from service.components.query_expander import GlossaryQueryExpander  # noqa: E402
 from service.components.question_scope import QuestionScope  # noqa: E402
 from service.components.recorded_vote_finder import RecordedVoteFinder  # noqa: E402
@@ -29,9 +30,11 @@ def build_search_pipeline(
     read_scope: bool = True,
     exact_similarity: bool = False,
     relevance_floor: float | None = None,
+    rerank: bool = True,
 ) -> Pipeline:
     """query -> glossary expansion -> dense embedding -> hybrid retrieval (within the scope the
-    question names) -> relevance floor -> de-duplication."""
+    question names) -> relevance floor -> reranking by the answer encoder (`rerank`, and
+    `settings.search_reranked` > 0) -> de-duplication."""
     pipeline = Pipeline()
     pipeline.add_component("expander", GlossaryQueryExpander(enabled=expand_glossary))
     pipeline.add_component("scope", QuestionScope(enabled=read_scope))
@@ -59,7 +62,17 @@ def build_search_pipeline(
     pipeline.connect("retriever.passages", "floor.passages")
     pipeline.connect("expander.query", "floor.query")
     pipeline.connect("expander.additions", "floor.additions")
-    pipeline.connect("floor.passages", "deduplicator.passages")
+    if rerank and settings.search_reranked:
+        pipeline.add_component(
+            "reranker",
+            PassageReranker(model=index.settings.model, sentence_vectors=str(index.sentence_vectors_folder), top_n=settings.search_reranked),
+        )
+        # Before de-duplication, so the copy kept of a passage filed twice is the one ranked first.
+        pipeline.connect("expander.query", "reranker.query")
+        pipeline.connect("floor.passages", "reranker.passages")
+        pipeline.connect("reranker.passages", "deduplicator.passages")
+    else:
+        pipeline.connect("floor.passages", "deduplicator.passages")
     return pipeline
 
 
@@ -69,8 +82,9 @@ def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expan
     answer stage (learned by default) over the passages."""
     # The answerer weighs each passage's exact cosine similarity, so the retriever measures it for
     # passages only BM25 found too; it judges relevance itself (its calibrated confidence), so no
-    # floor is applied.
-    pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope, exact_similarity=True)
+    # floor is applied. It orders the passages it reads itself, from retrieval's order (which its
+    # model learned from), so they are not reranked before it.
+    pipeline = build_search_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope, exact_similarity=True, rerank=False)
     if settings.answerer == "learned":
         answerer = LearnedAnswerer(
             model=index.settings.model,

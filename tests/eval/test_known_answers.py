@@ -148,6 +148,15 @@ def test_dev_questions_stay_above_the_recorded_floors(dev_index_path):
         questions = covered_by_index(index, load_known_answers(split="dev"))
         assert len(questions) >= 70
         overall = score(run_set(engine, questions))
-    for metric in ("answered_right", "citation_precision", "recall_at_5", "abstention_recall"):
+    for metric in ("answered_right", "citation_precision", "recall_at_5", "abstention_recall", "search_hit_at_1"):
         assert getattr(overall, metric) >= floors[metric], (metric, getattr(overall, metric))
     assert overall.false_abstention <= floors["false_abstention_max"]
+
+
+def test_search_scores_count_only_questions_with_a_labelled_sentence():
+    first, third, missed = (QuestionResult(_known(id=i), [], "...", False, [], 5.0, search_rank=r, searched=True) for i, r in (("a", 1), ("b", 3), ("c", None)))
+    unlabelled = QuestionResult(_known(id="d"), [], "...", False, [], 5.0)
+    scores = score([first, third, missed, unlabelled])
+    assert scores.search_hit_at_1 == round(1 / 3, 4)
+    assert scores.search_mrr_at_10 == round((1 + 1 / 3) / 3, 4)
+    assert score([unlabelled]).search_hit_at_1 is None
