@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Index the bundled sample corpus and answer a sample question.
+## Index the bundled sample corpus (and its sentences' answer-encoder vectors, which /ask and
+## /search read) and answer a sample question.
 demo: $(STAMP)
 	$(BIN)/scrutiny ingest sample
+	$(BIN)/scrutiny index sentence-vectors
 	$(BIN)/scrutiny ask "What did the director promise on NFA rates?"
 
 ## Debian's Chromium for the browser tests of the web page (needs root or sudo, as on CI).

@@ -11,6 +11,7 @@ from indexes import IndexSettings, open_index
 from indexes.sparse import STOPWORDS
 from ingest.chunking import MAX_WORDS
 from ingest.pipeline import run_ingest
+from service.answering.sentence_encoder import store_sentence_vectors, storing_encoder
 from service.engine import QueryEngine
 from service.settings import ServiceSettings
 
@@ -69,11 +70,15 @@ def prepare_corpus(dataset: Path, work_dir: Path) -> tuple[Path, float]:
 
 
 def rank_documents(engine: QueryEngine, query: str, mode: str) -> list[str]:
-    result = engine.search_pipeline.run(
-        {"expander": {"query": query}, "retriever": {"top_k": 2 * DEPTH, "mode": mode}, "deduplicator": {"top_k": 2 * DEPTH}}
-    )
+    """Documents by their best passage: retrieval's order in "sparse", "dense" and "hybrid";
+    "reranked" is hybrid reordered by the search reranker, as /search does."""
+    reranked = mode == "reranked"
+    inputs = {"expander": {"query": query}, "retriever": {"top_k": 2 * DEPTH, "mode": "hybrid" if reranked else mode}, "deduplicator": {"top_k": 2 * DEPTH}}
+    if engine.reranks_search and not reranked:
+        inputs["reranker"] = {"top_n": 0}
+    result = engine.search_pipeline.run(inputs, include_outputs_from={"deduplicator"})
     ranking: list[str] = []
-    for passage in result["deduplicator"]["passages"]:
+    for passage in result["reranker" if reranked else "deduplicator"]["passages"]:
         doc_id = Path(passage.meta["source"]).stem
         if doc_id not in ranking:
             ranking.append(doc_id)
@@ -124,15 +129,20 @@ def run_beir(
         # Glossary expansion and reading authorities and periods from the question are for
         # council documents; a biomedical benchmark runs without them.
         engine = QueryEngine(index, settings, expand_glossary=False, read_scope=False)
+        # The search reranker looks up the answer encoder's sentence vectors (a search would encode
+        # its ~100 sentences without them): stored once, as for a served index.
+        store_sentence_vectors(index, storing_encoder(index.settings.model), log=lambda line: None)
         engine.search_pipeline.warm_up()
         scores = {}
-        for mode in ("sparse", "dense", "hybrid"):
+        reranks = engine.reranks_search and engine.search_pipeline.get_component("reranker").reranks
+        for mode in ("sparse", "dense", "hybrid", *(["reranked"] if reranks else [])):
             rankings = {q: rank_documents(engine, queries[q], mode) for q in query_ids}
             scores[mode] = {
                 "ndcg@10": round(sum(ndcg_at(rankings[q], qrels[q]) for q in query_ids) / len(query_ids), 4),
                 "recall@100": round(sum(recall_at(rankings[q], qrels[q]) for q in query_ids) / len(query_ids), 4),
             }
-    labels = {"sparse": "scrutiny BM25 (Qdrant sparse, IDF)", "dense": "scrutiny dense (all-MiniLM-L6-v2)", "hybrid": f"scrutiny hybrid ({index_settings.fusion} fusion)"}
+    labels = {"sparse": "scrutiny BM25 (Qdrant sparse, IDF)", "dense": "scrutiny dense (all-MiniLM-L6-v2)", "hybrid": f"scrutiny hybrid ({index_settings.fusion} fusion)",
+              "reranked": "scrutiny hybrid + /search's reranker"}
     lines = [f"{name} {split} split, {len(query_ids)} queries, {summary.documents} documents, {summary.chunks} chunks", f"{'method':<48}{'nDCG@10':>9}{'R@100':>8}"]
     for label, value in PUBLISHED.get(name, {}).items():
         lines.append(f"{label:<48}{value:>9.3f}{'':>8}")

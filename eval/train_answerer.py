@@ -398,7 +398,11 @@ def keywords(question: str) -> str:
 
 
 def _top_dense_scores(engine: QueryEngine, query: str) -> list[tuple[str, float]]:
-    result = engine.search_pipeline.run({"expander": {"query": query}, "retriever": {"top_k": 50}, "deduplicator": {"top_k": 10}})
+    # Retrieval's order (the reranker, when the search has one, is not run): what the floor cuts.
+    inputs = {"expander": {"query": query}, "retriever": {"top_k": 50}, "deduplicator": {"top_k": 10}}
+    if engine.reranks_search:
+        inputs["reranker"] = {"top_n": 0}
+    result = engine.search_pipeline.run(inputs, include_outputs_from={"deduplicator"})
     return [(p.meta.get("source"), p.meta["dense_score"]) for p in result["deduplicator"]["passages"] if p.meta.get("dense_score") is not None]
 
 

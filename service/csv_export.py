@@ -52,7 +52,8 @@ def commitments_csv(register: CommitmentList, base_url: str) -> Response:
 
 
 def search_csv(results: SearchResponse, base_url: str) -> Response:
-    header = ["rank", "authority", "body", "date", "type", "document", "page", "quote", "link", "web_address", "score"]
+    # "rank" is the order shown; the score is retrieval's, which the search reranker also weighs.
+    header = ["rank", "authority", "body", "date", "type", "document", "page", "quote", "link", "web_address", "retrieval_score"]
     rows = [
         [results.offset + i, p.authority, p.body, p.date, p.doc_type, p.title, p.page, p.quote, _link(base_url, p), p.url, p.score]
         for i, p in enumerate(results.results, start=1)

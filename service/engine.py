@@ -71,6 +71,7 @@ class QueryEngine:
         self.search_pipeline = build_search_pipeline(
             index, settings, expand_glossary=expand_glossary, read_scope=read_scope, relevance_floor=self.relevance_floor
         )
+        self.reranks_search = "reranker" in self.search_pipeline.graph.nodes
         self.ask_pipeline = build_ask_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope)
         self.document_text = lru_cache(maxsize=256)(self._load_document_text)
         self.originals = OriginalFinder()
@@ -126,11 +127,11 @@ class QueryEngine:
                 "scope": {"filters": search_filter},
                 "retriever": {"top_k": depth, "mode": mode},
                 "deduplicator": {"top_k": depth, "sort": sort},
-                # Newest first needs no ranking.
-                **({"reranker": {"top_n": 0}} if sort == "date" and "reranker" in self.search_pipeline.graph.nodes else {}),
+                # Newest first needs no ranking, and one branch asked for alone is that branch's order.
+                **({"reranker": {"top_n": 0}} if self.reranks_search and (sort == "date" or mode != "hybrid") else {}),
             }
         )
-        matches = result["deduplicator"]["passages"]
+        matches = result["reranker" if self.reranks_search else "deduplicator"]["passages"]
         shown = matches[offset : offset + k]
         # Facet counts describe the matches a reader can page through, as `total` does.
         facets = Facets(

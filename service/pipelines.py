@@ -33,8 +33,8 @@ def build_search_pipeline(
     rerank: bool = True,
 ) -> Pipeline:
     """query -> glossary expansion -> dense embedding -> hybrid retrieval (within the scope the
-    question names) -> relevance floor -> reranking by the answer encoder (`rerank`, and
-    `settings.search_reranked` > 0) -> de-duplication."""
+    question names) -> relevance floor -> de-duplication -> reranking by the answer encoder
+    (`rerank`, and `settings.search_reranked` > 0)."""
     pipeline = Pipeline()
     pipeline.add_component("expander", GlossaryQueryExpander(enabled=expand_glossary))
     pipeline.add_component("scope", QuestionScope(enabled=read_scope))
@@ -62,17 +62,15 @@ def build_search_pipeline(
     pipeline.connect("retriever.passages", "floor.passages")
     pipeline.connect("expander.query", "floor.query")
     pipeline.connect("expander.additions", "floor.additions")
+    pipeline.connect("floor.passages", "deduplicator.passages")
     if rerank and settings.search_reranked:
+        # Last, over distinct passages: its output, when it is there, is the search's.
         pipeline.add_component(
             "reranker",
             PassageReranker(model=index.settings.model, sentence_vectors=str(index.sentence_vectors_folder), top_n=settings.search_reranked),
         )
-        # Before de-duplication, so the copy kept of a passage filed twice is the one ranked first.
         pipeline.connect("expander.query", "reranker.query")
-        pipeline.connect("floor.passages", "reranker.passages")
-        pipeline.connect("reranker.passages", "deduplicator.passages")
-    else:
-        pipeline.connect("floor.passages", "deduplicator.passages")
+        pipeline.connect("deduplicator.passages", "reranker.passages")
     return pipeline
 
 

@@ -56,7 +56,10 @@ class Citation(SourceFields):
 
 
 class Passage(SourceFields):
-    score: float
+    score: float = Field(
+        description="Retrieval's relevance score (dense and BM25 fused). A relevance search's order also weighs each "
+        "passage's closest sentence to the query, so scores need not fall down the page"
+    )
     section: str | None = None
 
 

@@ -67,10 +67,13 @@ def dev_index_path(tmp_path_factory, shared_corpus) -> Path:
     41 documents from ../shared that hold 73 dev questions), built once per session."""
     from indexes import IndexSettings, open_index
     from ingest.pipeline import run_ingest
+    from service.answering.sentence_encoder import store_sentence_vectors, storing_encoder
 
     listed = (PROJECT / "eval" / "data" / "ci_dev_documents.txt").read_text().split("\n")
     path = tmp_path_factory.mktemp("dev-index") / "index"
     with open_index(IndexSettings(index_path=path)) as index:
         summary = run_ingest([str(shared_corpus / name) for name in listed if name], index, show_progress=False)
+        # As a served index keeps them: /search reranks with them, /ask reads them.
+        store_sentence_vectors(index, storing_encoder(index.settings.model), log=lambda line: None)
     assert not summary.failed, summary.failed
     return path

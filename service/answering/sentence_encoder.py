@@ -14,7 +14,7 @@ from haystack import logging
 
 from indexes import ScrutinyIndex, SentenceVectors, SentenceVectorsError
 from indexes.sentence_vectors import sentence_keys
-from service.answering.features import split_candidates
+from service.answering.features import Candidate, split_candidates
 from service.answering.model import AnswerModel, file_sha256
 from service.onnx_encoder import OnnxEncoder, shared_encoder
 
@@ -61,6 +61,12 @@ class SentenceEncoder:
     @cached_property
     def id(self) -> str:
         return encoder_id(self.encoder)
+
+    def encode_passages(self, question: str, texts: list[str]) -> tuple[list[Candidate], list[list[tuple[int, int]]], np.ndarray]:
+        """The candidate sentences of passages `texts`, each passage's sentence spans, and the
+        vectors of the question (row 0) and of each candidate (rows 1 on)."""
+        candidates, spans = split_candidates(texts)
+        return candidates, spans, self.encode([question] + [texts[c.passage_index][c.start : c.end] for c in candidates])
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Float32 vectors of `texts`, float16-rounded; stored ones looked up, the rest encoded."""

@@ -22,7 +22,6 @@ from service.answering.features import (
     points_back,
     reading_order,
     sentence_features,
-    split_candidates,
     term_weights,
 )
 from service.answering.model import AnswerModel, logit
@@ -145,9 +144,8 @@ class LearnedAnswerer:
             self.use_encoder(None)
         read = passages[: max(self.policy.passages_read, self.policy.passages_ranked)]
         texts = [p.content or "" for p in read]
-        candidates, spans = split_candidates(texts)
         # The question and its candidate sentences, each encoded alone or read from the stored vectors.
-        vectors = self._encoder.encode([asked or question] + [texts[c.passage_index][c.start : c.end] for c in candidates])
+        candidates, spans, vectors = self._encoder.encode_passages(asked or question, texts)
         if len(read) > self.policy.passages_read:
             # More passages than are read: the best of them by retrieval and sentence similarity.
             best = reading_order(vectors[0], vectors[1:], candidates, len(read), self.policy.reading_fusion_k)

@@ -27,7 +27,8 @@ def _passages(texts=TEXTS) -> Passages:
 
 @pytest.fixture(scope="module")
 def reranker() -> PassageReranker:
-    reranker = PassageReranker(model=IndexSettings().model)
+    # No index here, so no stored vectors: it encodes the sentences.
+    reranker = PassageReranker(model=IndexSettings().model, encode_unstored=True)
     reranker.warm_up()
     return reranker
 
@@ -59,6 +60,20 @@ def test_a_passage_with_no_close_sentence_falls(reranker):
     assert [p.id for p in reranker.run(query=QUERY, passages=_passages())["passages"]] == ["c1", "c0", "c3", "c2"]
 
 
+def test_without_stored_vectors_or_a_model_it_passes_the_matches_through(tmp_path):
+    """A search would encode ~100 sentences (~200 ms) without stored vectors, and search does not
+    need the answer model: either way the matches come back in retrieval's order."""
+    ids = [p.id for p in _passages()]
+    unstored = PassageReranker(model=IndexSettings().model, sentence_vectors=str(tmp_path))
+    assert not unstored.reranks
+    assert [p.id for p in unstored.run(query=QUERY, passages=_passages())["passages"]] == ids
+    broken = tmp_path / "answer_model.json"
+    broken.write_text("{not json")
+    no_model = PassageReranker(model=IndexSettings().model, model_path=str(broken), encode_unstored=True)
+    assert not no_model.reranks
+    assert [p.id for p in no_model.run(query=QUERY, passages=_passages())["passages"]] == ids
+
+
 def test_invalid_settings_are_refused():
     with pytest.raises(ValueError, match="top_n"):
         PassageReranker(model="unused", top_n=-1)
@@ -67,16 +82,20 @@ def test_invalid_settings_are_refused():
 
 
 def test_search_reranks_by_relevance_only_and_keeps_the_matches(sample_index_copy):
-    """Through the engine on the sample index: a relevance search's page is reordered, its total
-    and facets are retrieval's, and a date-ordered search is as without the reranker."""
+    """Through the engine on the sample index with its sentence vectors stored: a relevance
+    search's page is reordered, its total and facets are retrieval's, and a date-ordered or
+    single-branch search is as without the reranker."""
     from indexes import open_index
+    from service.answering.sentence_encoder import store_sentence_vectors, storing_encoder
     from service.engine import QueryEngine
     from service.settings import ServiceSettings
 
     settings = ServiceSettings(index=IndexSettings(index_path=sample_index_copy))
     with open_index(settings.index) as index:
+        store_sentence_vectors(index, storing_encoder(index.settings.model), log=lambda line: None)
         reranking, plain = QueryEngine(index, settings), QueryEngine(index, settings.model_copy(update={"search_reranked": 0}))
-        assert "reranker" in reranking.search_pipeline.graph.nodes and "reranker" not in plain.search_pipeline.graph.nodes
+        assert reranking.reranks_search and reranking.search_pipeline.get_component("reranker").reranks
+        assert not plain.reranks_search
         assert "reranker" not in reranking.ask_pipeline.graph.nodes  # the answer stage orders what it reads itself
         changed = 0
         for query in ("What did the director promise on NFA rates?", "Ofsted judgement overall effectiveness", "acronyms in the action plan", "caseloads"):
@@ -84,6 +103,6 @@ def test_search_reranks_by_relevance_only_and_keeps_the_matches(sample_index_cop
             assert (a.total, a.facets) == (b.total, b.facets)
             assert sorted((r.document_id, r.start) for r in a.results) == sorted((r.document_id, r.start) for r in b.results)
             changed += [(r.document_id, r.start) for r in a.results] != [(r.document_id, r.start) for r in b.results]
-            newest = [(r.document_id, r.start) for r in reranking.search(query, sort="date").results]
-            assert newest == [(r.document_id, r.start) for r in plain.search(query, sort="date").results]
+            for other in ({"sort": "date"}, {"mode": "sparse"}, {"mode": "dense"}):
+                assert [(r.document_id, r.start) for r in reranking.search(query, **other).results] == [(r.document_id, r.start) for r in plain.search(query, **other).results]
         assert changed
