@@ -168,12 +168,15 @@ class QueryEngine:
         the configured one) is given: training reads the passages users' answerer gets."""
         search_filter = self.resolve_filters(request.filters)
         k = max(request.k, self.passages_given(for_answerer))
+        shown = "shown" in self.ask_pipeline.graph.nodes
         return self.ask_pipeline.run(
             {
                 "expander": {"query": request.question},
                 "scope": {"filters": search_filter},
                 "retriever": {"top_k": CANDIDATES, "mode": mode},
                 "deduplicator": {"top_k": k},
+                # As /search: one branch asked for alone is that branch's order.
+                **({"shown": {"top_n": 0}} if shown and mode != "hybrid" else {}),
             },
             include_outputs_from={"deduplicator", *outputs},
         )
@@ -182,7 +185,7 @@ class QueryEngine:
         """Answer with cited quotes; `mode` (for evaluation) picks the retrieval branch(es)."""
         result = self.run_ask_pipeline(request, mode)
         answer = result["answerer"]
-        passages = [passage_from(p) for p in result["deduplicator"]["passages"][: request.k]]
+        passages = [passage_from(p) for p in result.get("shown", result["deduplicator"])["passages"][: request.k]]
         citations = [Citation(**c) for c in answer["citations"]]
         verified = [c for c in citations if self.quote_is_exact(c.document_id, c.start, c.end, c.quote)]
         if len(verified) < len(citations):

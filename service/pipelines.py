@@ -77,7 +77,8 @@ def build_search_pipeline(
 def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expand_glossary: bool = True, read_scope: bool = True) -> Pipeline:
     """The search pipeline followed by answering: first-page facts of the Ofsted report the
     question names, else the vote recorded in minutes that the question asks about, else the
-    answer stage (learned by default) over the passages."""
+    answer stage (learned by default) over the passages; beside it, the passages shown with the
+    answer, reranked as /search reranks (`settings.search_reranked` > 0)."""
     # The answerer weighs each passage's exact cosine similarity, so the retriever measures it for
     # passages only BM25 found too; it judges relevance itself (its calibrated confidence), so no
     # floor is applied. It orders the passages it reads itself, from retrieval's order (which its
@@ -115,4 +116,13 @@ def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expan
     if settings.answerer == "learned":
         # Its fine-tuned sentence encoder reads the whole question, as it was trained to.
         pipeline.connect("expander.query", "answerer.asked")
+    if settings.search_reranked:
+        # The passages shown beside the answer, in the order /search shows them (the answerer
+        # still reads retrieval's order).
+        pipeline.add_component(
+            "shown",
+            PassageReranker(model=index.settings.model, sentence_vectors=str(index.sentence_vectors_folder), top_n=settings.search_reranked),
+        )
+        pipeline.connect("expander.query", "shown.query")
+        pipeline.connect("deduplicator.passages", "shown.passages")
     return pipeline

@@ -84,10 +84,12 @@ def test_invalid_settings_are_refused():
 def test_search_reranks_by_relevance_only_and_keeps_the_matches(sample_index_copy):
     """Through the engine on the sample index with its sentence vectors stored: a relevance
     search's page is reordered, its total and facets are retrieval's, and a date-ordered or
-    single-branch search is as without the reranker."""
+    single-branch search is as without the reranker; /ask shows its passages in that order and
+    answers as without it."""
     from indexes import open_index
     from service.answering.sentence_encoder import store_sentence_vectors, storing_encoder
     from service.engine import QueryEngine
+    from service.schemas import AskRequest
     from service.settings import ServiceSettings
 
     settings = ServiceSettings(index=IndexSettings(index_path=sample_index_copy))
@@ -97,12 +99,18 @@ def test_search_reranks_by_relevance_only_and_keeps_the_matches(sample_index_cop
         assert reranking.reranks_search and reranking.search_pipeline.get_component("reranker").reranks
         assert not plain.reranks_search
         assert "reranker" not in reranking.ask_pipeline.graph.nodes  # the answer stage orders what it reads itself
-        changed = 0
+        assert "shown" in reranking.ask_pipeline.graph.nodes and "shown" not in plain.ask_pipeline.graph.nodes
+        changed = shown_changed = 0
         for query in ("What did the director promise on NFA rates?", "Ofsted judgement overall effectiveness", "acronyms in the action plan", "caseloads"):
+            # The passages beside an answer are shown as /search orders them; the answer is the same.
+            asked, asked_plain = reranking.ask(AskRequest(question=query, k=24)), plain.ask(AskRequest(question=query, k=24))
+            assert (asked.answer, asked.citations) == (asked_plain.answer, asked_plain.citations)
+            assert sorted((r.document_id, r.start) for r in asked.passages) == sorted((r.document_id, r.start) for r in asked_plain.passages)
+            shown_changed += [(r.document_id, r.start) for r in asked.passages] != [(r.document_id, r.start) for r in asked_plain.passages]
             a, b = reranking.search(query, k=50), plain.search(query, k=50)
             assert (a.total, a.facets) == (b.total, b.facets)
             assert sorted((r.document_id, r.start) for r in a.results) == sorted((r.document_id, r.start) for r in b.results)
             changed += [(r.document_id, r.start) for r in a.results] != [(r.document_id, r.start) for r in b.results]
             for other in ({"sort": "date"}, {"mode": "sparse"}, {"mode": "dense"}):
                 assert [(r.document_id, r.start) for r in reranking.search(query, **other).results] == [(r.document_id, r.start) for r in plain.search(query, **other).results]
-        assert changed
+        assert changed and shown_changed

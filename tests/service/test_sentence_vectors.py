@@ -149,9 +149,12 @@ def test_answers_are_the_same_with_stored_vectors_and_only_the_question_is_encod
         assert engine.ask_pipeline.get_component("answerer").sentence_encoder.stored is not None
         encoded.clear()
         after = [engine.ask(AskRequest(question=q)) for q in questions]
-    assert [a.model_dump() for a in after] == [b.model_dump() for b in before]
+    # The answers are the same. The passages shown beside them are not: once the vectors are
+    # stored they are reranked as /search reranks (without them, retrieval's order).
+    assert [a.model_dump(exclude={"passages"}) for a in after] == [b.model_dump(exclude={"passages"}) for b in before]
     assert any(not b.abstained for b in before)
-    assert encoded == [[q] for q in questions]  # the question alone
+    # The question alone (by the answer stage, and by the reranker of the passages shown).
+    assert encoded and all(len(call) == 1 for call in encoded) and {call[0] for call in encoded} == set(questions)
 
 
 def test_an_unreadable_file_is_reported_and_answers_go_on_without_it(sample_index_copy, tuned, caplog):
