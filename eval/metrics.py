@@ -28,9 +28,13 @@ class QuestionResult:
     confidence: float = 0.0
     # Where /search, asked the question at its defaults (the first page of 10), shows the first
     # passage that overlaps a sentence labelled as the answer: 1 for first, None when not on the
-    # page or when the question has no labelled sentence (then `searched` is False).
+    # page or when the question has no labelled sentence (see `searched`).
     search_rank: int | None = None
-    searched: bool = False
+
+    @property
+    def searched(self) -> bool:
+        """Whether /search's rank counts: an answerable question with a labelled sentence."""
+        return bool(self.known.answerable and self.known.answers)
 
     @property
     def fact_match(self) -> float:

@@ -34,7 +34,6 @@ def run_question(engine: QueryEngine, known: KnownAnswer, mode: str = "hybrid") 
         milliseconds=milliseconds,
         confidence=response.confidence,
         search_rank=search_rank(engine, known, mode),
-        searched=bool(known.answerable and known.answers),
     )
 
 

@@ -73,6 +73,7 @@ class QueryEngine:
         )
         self.reranks_search = "reranker" in self.search_pipeline.graph.nodes
         self.ask_pipeline = build_ask_pipeline(index, settings, expand_glossary=expand_glossary, read_scope=read_scope)
+        self.reranks_shown = "shown" in self.ask_pipeline.graph.nodes
         self.document_text = lru_cache(maxsize=256)(self._load_document_text)
         self.originals = OriginalFinder()
 
@@ -168,7 +169,6 @@ class QueryEngine:
         the configured one) is given: training reads the passages users' answerer gets."""
         search_filter = self.resolve_filters(request.filters)
         k = max(request.k, self.passages_given(for_answerer))
-        shown = "shown" in self.ask_pipeline.graph.nodes
         return self.ask_pipeline.run(
             {
                 "expander": {"query": request.question},
@@ -176,7 +176,7 @@ class QueryEngine:
                 "retriever": {"top_k": CANDIDATES, "mode": mode},
                 "deduplicator": {"top_k": k},
                 # As /search: one branch asked for alone is that branch's order.
-                **({"shown": {"top_n": 0}} if shown and mode != "hybrid" else {}),
+                **({"shown": {"top_n": 0}} if self.reranks_shown and mode != "hybrid" else {}),
             },
             include_outputs_from={"deduplicator", *outputs},
         )
@@ -185,7 +185,7 @@ class QueryEngine:
         """Answer with cited quotes; `mode` (for evaluation) picks the retrieval branch(es)."""
         result = self.run_ask_pipeline(request, mode)
         answer = result["answerer"]
-        passages = [passage_from(p) for p in result.get("shown", result["deduplicator"])["passages"][: request.k]]
+        passages = [passage_from(p) for p in result["shown" if self.reranks_shown else "deduplicator"]["passages"][: request.k]]
         citations = [Citation(**c) for c in answer["citations"]]
         verified = [c for c in citations if self.quote_is_exact(c.document_id, c.start, c.end, c.quote)]
         if len(verified) < len(citations):

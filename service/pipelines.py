@@ -22,6 +22,11 @@ from service.components.relevance_floor import RelevanceFloor  # noqa: E402
 from service.settings import ServiceSettings  # noqa: E402
 
 
+def _reranker(index: ScrutinyIndex, settings: ServiceSettings) -> PassageReranker:
+    """/search's reranker (a pipeline holds its own instance of a component)."""
+    return PassageReranker(model=index.settings.model, sentence_vectors=str(index.sentence_vectors_folder), top_n=settings.search_reranked)
+
+
 def build_search_pipeline(
     index: ScrutinyIndex,
     settings: ServiceSettings,
@@ -65,10 +70,7 @@ def build_search_pipeline(
     pipeline.connect("floor.passages", "deduplicator.passages")
     if rerank and settings.search_reranked:
         # Last, over distinct passages: its output, when it is there, is the search's.
-        pipeline.add_component(
-            "reranker",
-            PassageReranker(model=index.settings.model, sentence_vectors=str(index.sentence_vectors_folder), top_n=settings.search_reranked),
-        )
+        pipeline.add_component("reranker", _reranker(index, settings))
         pipeline.connect("expander.query", "reranker.query")
         pipeline.connect("deduplicator.passages", "reranker.passages")
     return pipeline
@@ -119,10 +121,7 @@ def build_ask_pipeline(index: ScrutinyIndex, settings: ServiceSettings, *, expan
     if settings.search_reranked:
         # The passages shown beside the answer, in the order /search shows them (the answerer
         # still reads retrieval's order).
-        pipeline.add_component(
-            "shown",
-            PassageReranker(model=index.settings.model, sentence_vectors=str(index.sentence_vectors_folder), top_n=settings.search_reranked),
-        )
+        pipeline.add_component("shown", _reranker(index, settings))
         pipeline.connect("expander.query", "shown.query")
         pipeline.connect("deduplicator.passages", "shown.passages")
     return pipeline

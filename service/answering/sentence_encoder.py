@@ -95,7 +95,7 @@ def answer_sentence_encoder(model: str, onnx_file: Path | None, stored_in: str |
     if sentence_encoder.stored is None:
         # News, not a warning (`make demo` has none).
         logger.info(
-            "no sentence vectors of the answer encoder in {path}: each search and answer encodes its sentences "
+            "no sentence vectors of the answer encoder in {path}: each answer encodes its sentences "
             "(~100 for 24 passages); `scrutiny index sentence-vectors` stores them",
             path=str(stored_in),
         )

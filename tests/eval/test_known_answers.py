@@ -154,8 +154,8 @@ def test_dev_questions_stay_above_the_recorded_floors(dev_index_path):
 
 
 def test_search_scores_count_only_questions_with_a_labelled_sentence():
-    first, third, missed = (QuestionResult(_known(id=i), [], "...", False, [], 5.0, search_rank=r, searched=True) for i, r in (("a", 1), ("b", 3), ("c", None)))
-    unlabelled = QuestionResult(_known(id="d"), [], "...", False, [], 5.0)
+    first, third, missed = (QuestionResult(_known(id=i), [], "...", False, [], 5.0, search_rank=r) for i, r in (("a", 1), ("b", 3), ("c", None)))
+    unlabelled = QuestionResult(_known(id="d", answers=[]), [], "...", False, [], 5.0)
     scores = score([first, third, missed, unlabelled])
     assert scores.search_hit_at_1 == round(1 / 3, 4)
     assert scores.search_mrr_at_10 == round((1 + 1 / 3) / 3, 4)
