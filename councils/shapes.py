@@ -97,8 +97,12 @@ SHARE = re.compile(
 MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|pounds)\b", re.I)
 # A person or body: a title and a name, or two or more capitalised words not opening the sentence.
 NAME = re.compile(rf"\b{MEMBER_TITLE}\.? [A-Z]|(?<=[a-z,;:] )[A-Z][a-z]+(?: (?:of |and |for )?[A-Z][a-z]+)+")
+# What states a cause: connectives ("because", "due to") and the verbs reports give causes with
+# ("has driven up caseloads", "attributes this to", "hampered progress", "contributed to").
 CAUSE = re.compile(
-    r"\b(?:because|due to|owing to|as a result|result(?:s|ed|ing)? (?:in|from)|in order to|so that|the reason|reasons?|caused|led to|lead to|driven by|following|since|therefore|given that|in response to)\b",
+    r"\b(?:because|due to|owing to|thanks to|as a result|result(?:s|ed|ing)? (?:in|from)|in order to|so that|the reason|reasons?|"
+    r"caus(?:e|es|ed|ing)|le(?:d|ads?) to|driv(?:en|es|ing) (?:by|up|down)|(?:has|have|had) driven|attribut(?:ed|able) to|"
+    r"attributes? (?:this|these|that|it)|contribut(?:ed|es|ing) to|hamper(?:s|ed|ing)?|following|since|therefore|given that|in response to)\b",
     re.I,
 )
 # Many things named in one sentence: a list, or several commas.

@@ -981,6 +981,27 @@ def test_a_cause_is_stated_by_what_results_in_or_from_something():
     assert not CAUSE.search("The results of the audit were shared with the board.")
 
 
+def test_a_cause_is_stated_by_the_verbs_reports_give_causes_with():
+    from councils.shapes import CAUSE
+
+    for stated in (
+        "This has driven up social worker caseloads and the complexity of children's needs.",
+        "The local authority attributes this reduction to joint working with targeted youth services.",
+        "Lengthy plans were attributable to a lack of confidence that parents would sustain change.",
+        "Frequent changes in the senior leadership team have hampered progress.",
+        "Staff turnover contributed to delays in assessments.",
+        "Caseloads have fallen thanks to an additional social work team.",
+    ):
+        assert CAUSE.search(stated), stated
+    for not_stated in (
+        "The director drives the improvement programme and chairs the board.",
+        "Partners value the contribution to the board of the designated nurse.",
+        "Inspectors considered the attributes of effective supervision.",
+        "Social worker caseloads are high for some workers.",
+    ):
+        assert not CAUSE.search(not_stated), not_stated
+
+
 def test_both_answerers_weigh_each_passage_by_the_similarity_the_retriever_measured():
     from indexes import IndexSettings
 
