@@ -55,6 +55,9 @@ class QuestionAnalysis:
     entities: list[str] = field(default_factory=list)
     # It asks for someone by name ("What is the name of...", "... by name", "as named in").
     asks_name: bool = False
+    # The post whose holder it asks for, as a pattern a quote must match ("who was Dudley's
+    # director": a quote naming the lead inspector does not answer); None when it asks for none.
+    asks_post: str | None = None
     # It asks for a figure: a count, a share, a sum of money or a measure ("What was the average
     # caseload?"), whatever kind its opening words make it.
     asks_figure: bool = False
@@ -204,14 +207,35 @@ def entities(question: str) -> list[str]:
 # Education adviser" answers that.
 _TITLE_WORDS = r"(?:(?:new|current|interim|permanent|former|previous|acting|executive|corporate|independent|strategic|assistant|deputy|cabinet) )*"
 _POST = r"(?:director|DCS|chair\w*|lead member|leader|chief executive|commissioner|inspector|officer|head|minister|secretary|councillor|mayor|manager)"
+# Who holds a post: "the name of Sheffield's director", "name the chair", "who was the lead
+# inspector" (up to three words naming the post: "the Section 151 officer", "the government
+# commissioner"). Each alternative captures the post.
+_HOLDER_OF_POST = (
+    rf"\bname of (?:the )?(?:(?-i:[A-Z])[\w-]*(?: (?:and )?(?-i:[A-Z])[\w-]*){{0,3}}(?:['’]s)? )?{_TITLE_WORDS}({_POST})\b"
+    rf"|^\W*name the {_TITLE_WORDS}({_POST})\b"
+    rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their )?(?:[\w-]+['’]s )?(?:(?!(?:the|a|an|who|whom|that|which|people|children)\b)[\w-]+ ){{0,3}}?{_TITLE_WORDS}({_POST})\b"
+)
+_ASKS_HOLDER = re.compile(_HOLDER_OF_POST, re.I)
+# How a quote says that someone holds the post asked about. Only posts a report names one
+# holder of (a report's lead inspector is not its director); "officer", "head", "manager",
+# "secretary" and "councillor" are said in too many ways ("Ask for:" on an agenda) to be required.
+_POST_STATED = {
+    "director": r"\bdirector\b|\bDCS\b",
+    "dcs": r"\bdirector\b|\bDCS\b",
+    "chair": r"\bchair",
+    "lead member": r"\blead member\b|\bportfolio holder\b|\bcabinet member\b",
+    "leader": r"\bleader\b",
+    "chief executive": r"\bchief executive\b",
+    "commissioner": r"\bcommissioner\b",
+    "inspector": r"\binspector\b|\bHMI\b",
+    "mayor": r"\bmayor\b",
+    "minister": r"\bminister\b|\bsecretary of state\b",
+}
 _ASKS_NAME = re.compile(
     r"^\W*who\b.*\b(?:by name|named)\b"
-    rf"|\bname of (?:the )?(?:(?-i:[A-Z])[\w-]*(?: (?:and )?(?-i:[A-Z])[\w-]*){{0,3}}(?:['’]s)? )?{_TITLE_WORDS}{_POST}\b"
-    rf"|^\W*name the {_TITLE_WORDS}{_POST}\b"
+    rf"|{_HOLDER_OF_POST}"
     # "Which councillor ...": a person, whom a post does not name.
     r"|^\W*which (?:[\w-]+ )?(?:councillors?|MPs?|person|individual)(?![\w-])"
-    # ... with up to three words naming the post ("the Section 151 officer", "the government commissioner").
-    rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their )?(?:[\w-]+['’]s )?(?:(?!(?:the|a|an|who|whom|that|which|people|children)\b)[\w-]+ ){{0,3}}?{_TITLE_WORDS}{_POST}\b"
     # What members do in a meeting, which minutes record by name ("Mr Hood proposed, and Mr Lewis
     # seconded"): "At the budget meeting, who moved and who seconded the amendment?" (Not who
     # proposed or tabled something: a body may, "the Department for Education proposed".) Asked
@@ -259,6 +283,16 @@ _ASKS_AUTHORITY = re.compile(
 )
 
 
+def asked_post(question: str) -> str | None:
+    """The pattern a quote must match to say who holds the post `question` asks the holder of, if
+    it asks for one that a document names one holder of."""
+    found = _ASKS_HOLDER.search(question)
+    if not found:
+        return None
+    post = next(g for g in found.groups() if g).lower()
+    return _POST_STATED.get("chair" if post.startswith("chair") else post)
+
+
 def analyse(question: str, additions: list[str] | None = None, asked: str | None = None) -> QuestionAnalysis:
     """What `question` (the topic) asks for; `asked`, the whole question as put, says which
     authorities it names."""
@@ -266,7 +300,7 @@ def analyse(question: str, additions: list[str] | None = None, asked: str | None
     whole = asked or question
     return QuestionAnalysis(
         asks=asks, terms=key_terms(question, additions or []), entities=entities(question),
-        asks_name=bool(_ASKS_NAME.search(question)), asks_figure=asks == "money" or bool(_ASKS_COUNT.search(question)),
+        asks_name=bool(_ASKS_NAME.search(question)), asks_post=asked_post(question), asks_figure=asks == "money" or bool(_ASKS_COUNT.search(question)),
         figures=tuple(f.rstrip(".,") for f in _FIGURE.findall(CALENDAR_DATE.sub(" ", whole))), counts_time=bool(_ASKS_TIME.search(whole)),
         asks_time=asks == "when" and not _WHEN_CLAUSE.search(question), asks_share=bool(_ASKS_SHARE.search(question)),
         asks_authority=tuple(authority_registry().named_in(whole)) if _ASKS_AUTHORITY.search(question) else None,

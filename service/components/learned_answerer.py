@@ -325,6 +325,10 @@ class LearnedAnswerer:
         # authority ("... the director of adult services in West Northamptonshire").
         if analysis.asks_name and not any(names_a_person(authority_registry().without_names(q)) for q in quoted):
             return "the name"
+        # A name beside another post is not the holder of this one: the lead inspector on a
+        # report's first page is not the authority's director.
+        if analysis.asks_post and not any(re.search(analysis.asks_post, q, re.I) for q in quoted):
+            return "the post"
         return None
 
     def judge(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> tuple[float, float]:

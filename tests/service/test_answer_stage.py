@@ -973,6 +973,24 @@ def test_a_question_asking_for_someone_by_name_is_declined_when_the_quotes_name_
     assert _answer_caseloads(0.99, 0.99, question=asked, text=in_place)["abstained"]
 
 
+def test_a_question_for_the_holder_of_a_post_needs_a_quote_that_names_that_post():
+    from service.answering.question import analyse
+
+    director = "Who was the director of children's services in Leeds when Ofsted inspected?"
+    # The first page names the lead inspector: a person, but not the director.
+    first_page = "Inspection of Leeds local authority children's services. Lead inspector: Jane Smith, His Majesty's Inspector."
+    declined = _answer_caseloads(0.99, 0.99, question=director, text=first_page)
+    assert declined["abstained"] and "post" in declined["reason"]
+    assert not _answer_caseloads(0.99, 0.99, question=director, text="The director of children's services, Sal Tariq, has been in post since 2019.")["abstained"]
+    assert not _answer_caseloads(0.99, 0.99, question=director, text="Leeds's DCS, Sal Tariq, has been in post since 2019.")["abstained"]
+    # The same first page answers who led the inspection.
+    assert not _answer_caseloads(0.99, 0.99, question="Who was the lead inspector for Leeds's inspection?", text=first_page)["abstained"]
+    # Posts said in too many ways (an agenda's "Ask for:") ask for a name, not the post's word.
+    assert analyse("Who is the contact officer for the Leeds Executive Board?").asks_post is None
+    assert analyse("What is the name of the chair of Leeds's safeguarding partnership?").asks_post is not None
+    assert analyse("Who chairs Leeds's corporate parenting board?").asks_post is None  # a body may chair
+
+
 def test_a_cause_is_stated_by_what_results_in_or_from_something():
     from councils.shapes import CAUSE
 
