@@ -98,11 +98,14 @@ MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|pounds)\b",
 # A person or body: a title and a name, or two or more capitalised words not opening the sentence.
 NAME = re.compile(rf"\b{MEMBER_TITLE}\.? [A-Z]|(?<=[a-z,;:] )[A-Z][a-z]+(?: (?:of |and |for )?[A-Z][a-z]+)+")
 # What states a cause: connectives ("because", "due to") and the verbs reports give causes with
-# ("has driven up caseloads", "attributes this to", "hampered progress", "contributed to").
+# ("has driven up caseloads", "attributes this to", "hampered progress", "contributed to"); not
+# Ofsted's stock "no cause for concern", nor "leaders have driven improvements" or "children are
+# contributing to their plans", which say who did something, not why.
 CAUSE = re.compile(
-    r"\b(?:because|due to|owing to|thanks to|as a result|result(?:s|ed|ing)? (?:in|from)|in order to|so that|the reason|reasons?|"
-    r"caus(?:e|es|ed|ing)|le(?:d|ads?) to|driv(?:en|es|ing) (?:by|up|down)|(?:has|have|had) driven|attribut(?:ed|able) to|"
-    r"attributes? (?:this|these|that|it)|contribut(?:ed|es|ing) to|hamper(?:s|ed|ing)?|following|since|therefore|given that|in response to)\b",
+    r"\b(?:because|due to|owing to|as a result|result(?:s|ed|ing)? (?:in|from)|in order to|so that|the reason|reasons?|"
+    r"caus(?:ed|ing)|causes? of|le(?:d|ads?) to|driven (?:by|up|down)|drives? (?:up|down)|attribut(?:ed|able) to|"
+    r"attribut(?:es|ing) (?:this|these|that|it|them)(?: \w+){0,3} to|contribut(?:ed|es) to|hamper(?:s|ed|ing)?|"
+    r"following|since|therefore|given that|in response to)\b",
     re.I,
 )
 # Many things named in one sentence: a list, or several commas.

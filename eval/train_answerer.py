@@ -380,7 +380,7 @@ def answer_rows(answerer: LearnedAnswerer, sentence: Logistic, rows: list[Collec
         row.scored.probabilities = sentence.probability(row.scored.features)
         shown, core = answerer.choose(row.scored), answerer.choose(row.scored, neighbours=False)
         out.append((confidence_features(row.scored, core), answer_is_right(row.known, row.scored, shown), row.known.answerable,
-                    row.known.split == "dev", answerer.missing(row.scored, core) is not None))
+                    row.known.split == "dev", answerer.missing(row.scored, core, shown=shown) is not None))
     return out
 
 

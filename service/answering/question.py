@@ -55,8 +55,8 @@ class QuestionAnalysis:
     entities: list[str] = field(default_factory=list)
     # It asks for someone by name ("What is the name of...", "... by name", "as named in").
     asks_name: bool = False
-    # The post whose holder it asks for, as a pattern a quote must match ("who was Dudley's
-    # director": a quote naming the lead inspector does not answer); None when it asks for none.
+    # The post whose holder it asks for, a key of POST_NAMED ("who was Dudley's director": a quote
+    # naming the lead inspector does not answer); None when it asks for none.
     asks_post: str | None = None
     # It asks for a figure: a count, a share, a sum of money or a measure ("What was the average
     # caseload?"), whatever kind its opening words make it.
@@ -216,20 +216,20 @@ _HOLDER_OF_POST = (
     rf"|^\W*who (?:is|was|were|has been|had been) (?:the |its |their )?(?:[\w-]+['’]s )?(?:(?!(?:the|a|an|who|whom|that|which|people|children)\b)[\w-]+ ){{0,3}}?{_TITLE_WORDS}({_POST})\b"
 )
 _ASKS_HOLDER = re.compile(_HOLDER_OF_POST, re.I)
-# How a quote says that someone holds the post asked about. Only posts a report names one
-# holder of (a report's lead inspector is not its director); "officer", "head", "manager",
-# "secretary" and "councillor" are said in too many ways ("Ask for:" on an agenda) to be required.
-_POST_STATED = {
-    "director": r"\bdirector\b|\bDCS\b",
-    "dcs": r"\bdirector\b|\bDCS\b",
-    "chair": r"\bchair",
-    "lead member": r"\blead member\b|\bportfolio holder\b|\bcabinet member\b",
-    "leader": r"\bleader\b",
-    "chief executive": r"\bchief executive\b",
-    "commissioner": r"\bcommissioner\b",
-    "inspector": r"\binspector\b|\bHMI\b",
-    "mayor": r"\bmayor\b",
-    "minister": r"\bminister\b|\bsecretary of state\b",
+# How a quote names the post asked about, by each post a document names one holder of (a
+# report's lead inspector is not its director); "officer", "head", "manager", "secretary" and
+# "councillor" are said in too many ways ("Ask for:" on an agenda) to be required. Only a clear
+# mismatch is caught: the words that narrow a post ("of public health", "deputy") are not read.
+POST_NAMED = {
+    "director": re.compile(r"\bdirectors?\b|\bDCS\b", re.I),
+    "chair": re.compile(r"\bchair(?:s|ed|man|woman|person)?\b", re.I),
+    "lead member": re.compile(r"\blead (?:cabinet )?member\b|\bportfolio holder\b|\bcabinet (?:member|lead)\b|\bexecutive member\b", re.I),
+    "leader": re.compile(r"\bleaders?\b", re.I),
+    "chief executive": re.compile(r"\bchief executive\b|\bCEO\b|\bhead of paid service\b", re.I),
+    "commissioner": re.compile(r"\bcommissioners?\b|\bPCC\b", re.I),
+    "inspector": re.compile(r"\binspectors?\b|\bHMI\b", re.I),
+    "mayor": re.compile(r"\bmayors?\b", re.I),
+    "minister": re.compile(r"\bministers?\b|\bsecretary of state\b|\bunder-secretary\b", re.I),
 }
 _ASKS_NAME = re.compile(
     r"^\W*who\b.*\b(?:by name|named)\b"
@@ -284,13 +284,14 @@ _ASKS_AUTHORITY = re.compile(
 
 
 def asked_post(question: str) -> str | None:
-    """The pattern a quote must match to say who holds the post `question` asks the holder of, if
-    it asks for one that a document names one holder of."""
+    """The post (a key of POST_NAMED) whose holder `question` asks for, if it asks for one that a
+    document names one holder of."""
     found = _ASKS_HOLDER.search(question)
     if not found:
         return None
     post = next(g for g in found.groups() if g).lower()
-    return _POST_STATED.get("chair" if post.startswith("chair") else post)
+    post = "chair" if post.startswith("chair") else "director" if post == "dcs" else post
+    return post if post in POST_NAMED else None
 
 
 def analyse(question: str, additions: list[str] | None = None, asked: str | None = None) -> QuestionAnalysis:

@@ -27,7 +27,7 @@ from service.answering.features import (
 from service.answering.model import AnswerModel, logit
 from service.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from service.answering.presentation import answer_text
-from service.answering.question import QuestionAnalysis, analyse
+from service.answering.question import POST_NAMED, QuestionAnalysis, analyse
 from service.answering.sentence_encoder import SentenceEncoder, answer_sentence_encoder
 from service.schemas import source_fields
 
@@ -268,14 +268,15 @@ class LearnedAnswerer:
         shape = SHAPES.get(analysis.asks)
         return None if shape is None else bool(shape.search(text))
 
-    def missing(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> str | None:
+    def missing(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]], shown: list[tuple[int, int, int]] | None = None) -> str | None:
         """What the question asks for that no quote holds, if anything: any statement at all (the
         quotes are only questions), the year a question about one year asks of (quoted only from
         papers written before it, or two or more years after its end), the meeting a question
         names by its month (quoted only from other meetings' minutes), a figure (a sum of money
         for a money question), a share, a time for a "when" question, a person's name for a
         question that asks someone by name, or an authority besides those the question names for
-        one that asks which council."""
+        one that asks which council, or the post a question asks the holder of in any quote shown
+        (`shown`, default `quotes`: a neighbouring sentence may name the post)."""
         quoted = [(scored.passages[i].content or "")[s:e] for i, s, e in quotes]
         analysis = scored.analysis
         # A question put in a meeting ("Can the Cabinet Member tell me how many...?") asks; it
@@ -327,8 +328,10 @@ class LearnedAnswerer:
             return "the name"
         # A name beside another post is not the holder of this one: the lead inspector on a
         # report's first page is not the authority's director.
-        if analysis.asks_post and not any(re.search(analysis.asks_post, q, re.I) for q in quoted):
-            return "the post"
+        if analysis.asks_post:
+            named = POST_NAMED[analysis.asks_post]
+            if not any(named.search((scored.passages[i].content or "")[s:e]) for i, s, e in (shown or quotes)):
+                return "the post"
         return None
 
     def judge(self, scored: ScoredCandidates, quotes: list[tuple[int, int, int]]) -> tuple[float, float]:
@@ -370,7 +373,7 @@ class LearnedAnswerer:
         # the confidence shown is for that answer, which the one shown holds whole.
         core = self.choose(scored, neighbours=False)
         confidence, answerable = self.judge(scored, core)
-        missing = self.missing(scored, core) if core else None
+        missing = self.missing(scored, core, shown=quotes) if core else None
         if not quotes or answerable < self.threshold or missing:
             if not quotes:
                 reason = "no sentence in the closest passages is long enough to quote"

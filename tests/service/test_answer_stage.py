@@ -985,6 +985,12 @@ def test_a_question_for_the_holder_of_a_post_needs_a_quote_that_names_that_post(
     assert not _answer_caseloads(0.99, 0.99, question=director, text="Leeds's DCS, Sal Tariq, has been in post since 2019.")["abstained"]
     # The same first page answers who led the inspection.
     assert not _answer_caseloads(0.99, 0.99, question="Who was the lead inspector for Leeds's inspection?", text=first_page)["abstained"]
+    # Other ways of naming a post.
+    chair = "Who was the chair of the Leeds safeguarding partnership?"
+    assert not _answer_caseloads(0.99, 0.99, question=chair, text="The partnership is chaired by Jane Smith, an independent scrutineer.")["abstained"]
+    lead_member = "Who is the lead member for children's services in Leeds?"
+    assert not _answer_caseloads(0.99, 0.99, question=lead_member, text="The Executive Member for Children, Councillor Fiona Venner, attends every board.")["abstained"]
+    assert _answer_caseloads(0.99, 0.99, question=lead_member, text=first_page)["abstained"]
     # Posts said in too many ways (an agenda's "Ask for:") ask for a name, not the post's word.
     assert analyse("Who is the contact officer for the Leeds Executive Board?").asks_post is None
     assert analyse("What is the name of the chair of Leeds's safeguarding partnership?").asks_post is not None
@@ -1008,14 +1014,19 @@ def test_a_cause_is_stated_by_the_verbs_reports_give_causes_with():
         "Lengthy plans were attributable to a lack of confidence that parents would sustain change.",
         "Frequent changes in the senior leadership team have hampered progress.",
         "Staff turnover contributed to delays in assessments.",
-        "Caseloads have fallen thanks to an additional social work team.",
+        "The causes of delay were staff sickness and vacancies.",
     ):
         assert CAUSE.search(stated), stated
     for not_stated in (
         "The director drives the improvement programme and chairs the board.",
         "Partners value the contribution to the board of the designated nurse.",
         "Inspectors considered the attributes of effective supervision.",
+        "Inspectors considered the attributes that make supervision effective for staff.",
         "Social worker caseloads are high for some workers.",
+        "There is no cause for concern about the quality of visits.",
+        "Leaders have driven significant improvements in practice.",
+        "Children are contributing to their plans.",
+        "Members expressed thanks to the officers for the report.",
     ):
         assert not CAUSE.search(not_stated), not_stated
 
